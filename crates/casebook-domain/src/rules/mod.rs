@@ -1,0 +1,1 @@
+//! Clinical rules: pure functions over domain values, each tested against its source.

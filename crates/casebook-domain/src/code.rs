@@ -197,7 +197,17 @@ mod tests {
 
     #[test]
     fn well_formed_identifiers_parse_and_display_unchanged() {
-        for text in ["HP:0000964", "MONDO:0010518", "OMIM:301000", "ORPHA:906", "HGNC:12731", "MAXO:0001488", "NCIT:C41338", "DrugBank:DB00026", "CHEBI:8382"] {
+        for text in [
+            "HP:0000964",
+            "MONDO:0010518",
+            "OMIM:301000",
+            "ORPHA:906",
+            "HGNC:12731",
+            "MAXO:0001488",
+            "NCIT:C41338",
+            "DrugBank:DB00026",
+            "CHEBI:8382",
+        ] {
             assert_eq!(Curie::parse(text).unwrap().to_string(), text);
         }
     }

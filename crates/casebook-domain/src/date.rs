@@ -277,7 +277,8 @@ mod tests {
 
     #[test]
     fn parse_rejects_malformed_and_impossible_dates() {
-        for text in ["", "19", "2019-3", "2019-13", "2019-00", "2019-02-30", "1900-02-29", "2019/03/07", "1850", "2019-03-07T00:00", "abcd"] {
+        for text in ["", "19", "2019-3", "2019-13", "2019-00", "2019-02-30", "1900-02-29", "2019/03/07", "1850", "2019-03-07T00:00", "abcd"]
+        {
             assert!(PartialDate::parse(text).is_err(), "`{text}` must be rejected");
         }
     }

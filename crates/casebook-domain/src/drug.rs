@@ -26,8 +26,13 @@ pub enum DrugClass {
 }
 
 impl DrugClass {
-    pub const ALL: [DrugClass; 5] =
-        [DrugClass::Il1Blocker, DrugClass::SystemicCorticosteroid, DrugClass::TnfBlocker, DrugClass::OtherImmunomodulator, DrugClass::Other];
+    pub const ALL: [DrugClass; 5] = [
+        DrugClass::Il1Blocker,
+        DrugClass::SystemicCorticosteroid,
+        DrugClass::TnfBlocker,
+        DrugClass::OtherImmunomodulator,
+        DrugClass::Other,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -57,9 +62,18 @@ pub struct Drug {
 
 impl Drug {
     /// A drug with a lowercase key of letters, digits and hyphens.
-    pub fn new(key: &str, name: &str, class: DrugClass, codes: Vec<Code>, prednisone_equivalence: Option<f64>) -> Result<Drug, DomainError> {
+    pub fn new(
+        key: &str,
+        name: &str,
+        class: DrugClass,
+        codes: Vec<Code>,
+        prednisone_equivalence: Option<f64>,
+    ) -> Result<Drug, DomainError> {
         if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-            return Err(DomainError::InvalidText { field: "drug key", reason: format!("`{key}` must be lowercase letters, digits and hyphens") });
+            return Err(DomainError::InvalidText {
+                field: "drug key",
+                reason: format!("`{key}` must be lowercase letters, digits and hyphens"),
+            });
         }
         if name.trim().is_empty() {
             return Err(DomainError::InvalidText { field: "drug name", reason: "must not be empty".into() });
@@ -107,8 +121,20 @@ impl DrugCatalog {
             ("canakinumab", "canakinumab", DrugClass::Il1Blocker, &[], None),
             ("rilonacept", "rilonacept", DrugClass::Il1Blocker, &[], None),
             ("prednisone", "prednisone", DrugClass::SystemicCorticosteroid, &[(CodeSystem::Chebi, "CHEBI:8382", "prednisone")], Some(1.0)),
-            ("prednisolone", "prednisolone", DrugClass::SystemicCorticosteroid, &[(CodeSystem::Chebi, "CHEBI:8378", "prednisolone")], Some(1.0)),
-            ("methylprednisolone", "methylprednisolone", DrugClass::SystemicCorticosteroid, &[(CodeSystem::Chebi, "CHEBI:6888", "6alpha-methylprednisolone")], Some(1.25)),
+            (
+                "prednisolone",
+                "prednisolone",
+                DrugClass::SystemicCorticosteroid,
+                &[(CodeSystem::Chebi, "CHEBI:8378", "prednisolone")],
+                Some(1.0),
+            ),
+            (
+                "methylprednisolone",
+                "methylprednisolone",
+                DrugClass::SystemicCorticosteroid,
+                &[(CodeSystem::Chebi, "CHEBI:6888", "6alpha-methylprednisolone")],
+                Some(1.25),
+            ),
             ("dexamethasone", "dexamethasone", DrugClass::SystemicCorticosteroid, &[], Some(5.0 / 0.75)),
             ("hydrocortisone", "hydrocortisone", DrugClass::SystemicCorticosteroid, &[], Some(0.25)),
             ("adalimumab", "adalimumab", DrugClass::TnfBlocker, &[], None),
@@ -117,7 +143,10 @@ impl DrugCatalog {
         let drugs = entries
             .iter()
             .map(|(key, name, class, codes, factor)| {
-                let codes = codes.iter().map(|(system, id, label)| Code::parse_in(*system, id, label).expect("built-in code is well formed")).collect();
+                let codes = codes
+                    .iter()
+                    .map(|(system, id, label)| Code::parse_in(*system, id, label).expect("built-in code is well formed"))
+                    .collect();
                 Drug::new(key, name, *class, codes, *factor).expect("built-in drug is well formed")
             })
             .collect();
@@ -336,7 +365,8 @@ mod tests {
 
     #[test]
     fn a_study_may_add_a_drug() {
-        let catalog = DrugCatalog::builtin().with(Drug::new("emapalumab", "emapalumab", DrugClass::OtherImmunomodulator, vec![], None).unwrap());
+        let catalog =
+            DrugCatalog::builtin().with(Drug::new("emapalumab", "emapalumab", DrugClass::OtherImmunomodulator, vec![], None).unwrap());
         assert_eq!(catalog.get("emapalumab").unwrap().class(), DrugClass::OtherImmunomodulator);
     }
 

@@ -14,11 +14,15 @@
 //! assert_eq!(Age::between(&birth, &start).unwrap().to_string(), "2 months");
 //! ```
 
+pub mod check;
 pub mod code;
 pub mod date;
 pub mod drug;
 pub mod error;
+pub mod patient;
 pub mod quantity;
 pub mod rules;
+pub mod study;
+pub mod summary;
 
 pub use error::DomainError;

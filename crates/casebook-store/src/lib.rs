@@ -1,1 +1,325 @@
-//! placeholder
+//! The registry store: one code base for SQLite (the embedded default) and PostgreSQL (the
+//! shared multi-center server).
+//!
+//! Each patient is stored as one versioned record in the native patient JSON format, beside the
+//! columns that identify and partition it (study, center, pseudonym). Reading a record parses it
+//! like any other input, so data read back from either database is checked again.
+//!
+//! **Architecture Invariant:** only this crate knows SQL. Every write of a study or a patient is
+//! one transaction: on any error nothing is written.
+//!
+//! Not here: the clinical rules (domain crate) and the file formats (formats crate), which the
+//! store uses to encode records but does not define.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), casebook_store::StoreError> {
+//! use casebook_store::{DatabaseUrl, Store};
+//! let store = Store::connect(&DatabaseUrl::parse("sqlite://casebook.db")?).await?;
+//! for study in store.studies().await? {
+//!     println!("{} ({} patients)", study.id, study.patients);
+//! }
+//! # Ok(()) }
+//! ```
+
+pub mod error;
+pub mod testing;
+pub mod url;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use casebook_domain::patient::Patient;
+use casebook_domain::study::Study;
+use casebook_formats::native::folder::{parse_patient_json, parse_study_toml, patient_to_json, study_to_toml};
+use sha2::{Digest, Sha256};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+use crate::error::Doing;
+pub use crate::error::StoreError;
+pub use crate::url::{Backend, DEFAULT_DATABASE_URL, DatabaseUrl};
+
+/// A connection pool to one backend. The SQL is written once, with `$N` placeholders that both
+/// backends accept, and type-checked for each backend by [`with_db!`].
+#[derive(Clone)]
+enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same body against whichever pool `db` holds; the body is compiled once per backend.
+macro_rules! with_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            Db::Sqlite($pool) => $body,
+            Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// One study as listed by [`Store::studies`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct StudySummary {
+    pub id: String,
+    pub title: String,
+    pub centers: i64,
+    pub patients: i64,
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// The registry.
+#[derive(Clone)]
+pub struct Store {
+    db: Db,
+}
+
+impl Store {
+    /// Opens the registry at `url`, creating a SQLite file if it does not exist, and brings its
+    /// tables up to date with the migrations embedded in this binary.
+    pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        let connect_error = |source| StoreError::Connect { url: url.redacted(), source };
+        let db = match url.backend() {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url.expose())
+                    .map_err(connect_error)?
+                    .create_if_missing(true)
+                    .foreign_keys(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_secs(10));
+                Db::Sqlite(SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(connect_error)?)
+            }
+            Backend::Postgres => Db::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url.expose())
+                    .await
+                    .map_err(connect_error)?,
+            ),
+        };
+        match &db {
+            Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(Store { db })
+    }
+
+    /// Which engine this store runs on.
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes every connection (for SQLite this also folds the write-ahead log into the file).
+    pub async fn close(self) {
+        with_db!(self.db, |pool| pool.close().await)
+    }
+
+    /// Stores a study and its patients in one transaction: the study and centers are created or
+    /// updated, each patient is created, replaced (its version goes up) or left as it is when
+    /// nothing changed. Patients already stored but absent here are kept. On any error nothing
+    /// is written.
+    pub async fn import_study(&self, study: &Study, patients: &[Patient]) -> Result<ImportSummary, StoreError> {
+        let config = study_to_toml(study);
+        let records: Vec<(String, String, String, String)> = patients
+            .iter()
+            .map(|patient| {
+                let json = patient_to_json(patient);
+                let sha = sha256_hex(json.as_bytes());
+                (patient.pseudonym.to_string(), patient.center.to_string(), json, sha)
+            })
+            .collect();
+        let mut summary = ImportSummary::default();
+        with_db!(&self.db, |pool| {
+            let mut tx = pool.begin().await.doing("starting the import")?;
+            sqlx::query(
+                "INSERT INTO study (id, title, config_toml) VALUES ($1, $2, $3)
+                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, config_toml = excluded.config_toml, updated_at = CURRENT_TIMESTAMP",
+            )
+            .bind(study.id.as_str())
+            .bind(&study.title)
+            .bind(&config)
+            .execute(&mut *tx)
+            .await
+            .doing("storing the study")?;
+            for center in &study.centers {
+                sqlx::query(
+                    "INSERT INTO center (study_id, id, name, country) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (study_id, id) DO UPDATE SET name = excluded.name, country = excluded.country",
+                )
+                .bind(study.id.as_str())
+                .bind(center.id.as_str())
+                .bind(&center.name)
+                .bind(center.country.as_str())
+                .execute(&mut *tx)
+                .await
+                .doing("storing a center")?;
+            }
+            for (pseudonym, center, json, sha) in &records {
+                let existing: Option<(i64, String)> =
+                    sqlx::query_as("SELECT version, record_sha256 FROM patient WHERE study_id = $1 AND pseudonym = $2")
+                        .bind(study.id.as_str())
+                        .bind(pseudonym)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .doing("reading a stored patient")?;
+                match existing {
+                    Some((_, stored_sha)) if &stored_sha == sha => summary.unchanged += 1,
+                    Some((version, _)) => {
+                        sqlx::query(
+                            "UPDATE patient SET center_id = $3, version = $4, record_json = $5, record_sha256 = $6, updated_at = CURRENT_TIMESTAMP
+                             WHERE study_id = $1 AND pseudonym = $2",
+                        )
+                        .bind(study.id.as_str())
+                        .bind(pseudonym)
+                        .bind(center)
+                        .bind(version + 1)
+                        .bind(json)
+                        .bind(sha)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|source| refused_or_database(&format!("patient {pseudonym}"), source, "updating a patient"))?;
+                        summary.updated += 1;
+                    }
+                    None => {
+                        sqlx::query("INSERT INTO patient (study_id, pseudonym, center_id, version, record_json, record_sha256) VALUES ($1, $2, $3, 1, $4, $5)")
+                            .bind(study.id.as_str())
+                            .bind(pseudonym)
+                            .bind(center)
+                            .bind(json)
+                            .bind(sha)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(|source| refused_or_database(&format!("patient {pseudonym}"), source, "storing a patient"))?;
+                        summary.created += 1;
+                    }
+                }
+            }
+            tx.commit().await.doing("committing the import")?;
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(summary)
+    }
+
+    /// Every study with its number of centers and patients, by id.
+    pub async fn studies(&self) -> Result<Vec<StudySummary>, StoreError> {
+        let rows: Vec<(String, String, i64, i64)> = with_db!(&self.db, |pool| sqlx::query_as(
+            "SELECT s.id, s.title,
+                    (SELECT COUNT(*) FROM center c WHERE c.study_id = s.id),
+                    (SELECT COUNT(*) FROM patient p WHERE p.study_id = s.id)
+               FROM study s ORDER BY s.id"
+        )
+        .fetch_all(pool)
+        .await
+        .doing("listing studies"))?;
+        Ok(rows.into_iter().map(|(id, title, centers, patients)| StudySummary { id, title, centers, patients }).collect())
+    }
+
+    /// The study with this id, parsed from its stored configuration.
+    pub async fn load_study(&self, study_id: &str) -> Result<Study, StoreError> {
+        let row: Option<(String,)> = with_db!(&self.db, |pool| sqlx::query_as("SELECT config_toml FROM study WHERE id = $1")
+            .bind(study_id)
+            .fetch_optional(pool)
+            .await
+            .doing("reading a study"))?;
+        let (config,) = row.ok_or_else(|| StoreError::NotFound { what: format!("study `{study_id}`") })?;
+        parse_study_toml(&config)
+            .map_err(|problems| StoreError::Corrupt { what: format!("study `{study_id}`"), detail: join_problems(&problems) })
+    }
+
+    /// Every patient of a study, by pseudonym.
+    pub async fn load_patients(&self, study_id: &str) -> Result<Vec<Patient>, StoreError> {
+        let rows: Vec<(String, String)> =
+            with_db!(&self.db, |pool| sqlx::query_as("SELECT pseudonym, record_json FROM patient WHERE study_id = $1 ORDER BY pseudonym")
+                .bind(study_id)
+                .fetch_all(pool)
+                .await
+                .doing("reading patients"))?;
+        rows.iter().map(|(pseudonym, json)| decode_patient(pseudonym, json)).collect()
+    }
+
+    /// One patient and the version of its stored record.
+    pub async fn load_patient(&self, study_id: &str, pseudonym: &str) -> Result<(Patient, i64), StoreError> {
+        let row: Option<(String, i64)> =
+            with_db!(&self.db, |pool| sqlx::query_as("SELECT record_json, version FROM patient WHERE study_id = $1 AND pseudonym = $2")
+                .bind(study_id)
+                .bind(pseudonym)
+                .fetch_optional(pool)
+                .await
+                .doing("reading a patient"))?;
+        let (json, version) = row.ok_or_else(|| StoreError::NotFound { what: format!("patient {pseudonym} of study `{study_id}`") })?;
+        Ok((decode_patient(pseudonym, &json)?, version))
+    }
+
+    /// Replaces one patient's record if it is still at `expected_version` (optimistic locking):
+    /// a concurrent change makes this a [`StoreError::Conflict`] and writes nothing.
+    pub async fn save_patient(&self, study_id: &str, patient: &Patient, expected_version: i64) -> Result<i64, StoreError> {
+        let json = patient_to_json(patient);
+        let sha = sha256_hex(json.as_bytes());
+        let what = format!("patient {}", patient.pseudonym);
+        with_db!(&self.db, |pool| {
+            let mut tx = pool.begin().await.doing("starting a save")?;
+            let updated = sqlx::query(
+                "UPDATE patient SET center_id = $3, version = version + 1, record_json = $4, record_sha256 = $5, updated_at = CURRENT_TIMESTAMP
+                 WHERE study_id = $1 AND pseudonym = $2 AND version = $6",
+            )
+            .bind(study_id)
+            .bind(patient.pseudonym.as_str())
+            .bind(patient.center.as_str())
+            .bind(&json)
+            .bind(&sha)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await
+            .map_err(|source| refused_or_database(&what, source, "saving a patient"))?
+            .rows_affected();
+            if updated == 0 {
+                let found: Option<(i64,)> = sqlx::query_as("SELECT version FROM patient WHERE study_id = $1 AND pseudonym = $2")
+                    .bind(study_id)
+                    .bind(patient.pseudonym.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .doing("reading a patient's version")?;
+                return Err(match found {
+                    Some((found,)) => StoreError::Conflict { what, expected: expected_version, found },
+                    None => StoreError::NotFound { what },
+                });
+            }
+            tx.commit().await.doing("committing a save")?;
+            Ok(expected_version + 1)
+        })
+    }
+}
+
+fn decode_patient(pseudonym: &str, json: &str) -> Result<Patient, StoreError> {
+    parse_patient_json(json)
+        .map_err(|problems| StoreError::Corrupt { what: format!("patient {pseudonym}"), detail: join_problems(&problems) })
+}
+
+fn join_problems(problems: &[casebook_domain::check::Diagnostic]) -> String {
+    problems.iter().map(|problem| format!("{}: {}", problem.path, problem.message)).collect::<Vec<_>>().join("; ")
+}
+
+/// A foreign-key violation means the record names a center the study does not have.
+fn refused_or_database(what: &str, source: sqlx::Error, doing: &'static str) -> StoreError {
+    match &source {
+        sqlx::Error::Database(db_error) if db_error.is_foreign_key_violation() => {
+            StoreError::Refused { what: what.to_string(), reason: "its center is not one of the study's centers".into() }
+        }
+        _ => StoreError::Database { doing, source },
+    }
+}
+
+/// The lowercase hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+}

@@ -1,0 +1,89 @@
+//! Storing, reading back, versions and transactions.
+
+use casebook_store::StoreError;
+
+use crate::fixtures::{patient, small_study};
+use crate::store_test;
+
+store_test!(an_imported_study_reads_back_unchanged, |db| {
+    let study = small_study();
+    let patients = vec![patient("P-01", "A"), patient("P-02", "B")];
+    let summary = db.store.import_study(&study, &patients).await.unwrap();
+    assert_eq!((summary.created, summary.updated, summary.unchanged), (2, 0, 0));
+
+    assert_eq!(db.store.load_study("small").await.unwrap(), study);
+    assert_eq!(db.store.load_patients("small").await.unwrap(), patients);
+    let listed = db.store.studies().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].id.as_str(), listed[0].centers, listed[0].patients), ("small", 2, 2));
+});
+
+store_test!(reimporting_the_same_data_changes_nothing, |db| {
+    let study = small_study();
+    let patients = vec![patient("P-01", "A")];
+    db.store.import_study(&study, &patients).await.unwrap();
+    let again = db.store.import_study(&study, &patients).await.unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 1));
+    assert_eq!(db.store.load_patient("small", "P-01").await.unwrap().1, 1, "an unchanged record keeps version 1");
+});
+
+store_test!(reimporting_a_changed_patient_raises_its_version, |db| {
+    let study = small_study();
+    db.store.import_study(&study, &[patient("P-01", "A")]).await.unwrap();
+    let mut changed = patient("P-01", "A");
+    changed.notes = Some("second look".into());
+    let summary = db.store.import_study(&study, &[changed.clone()]).await.unwrap();
+    assert_eq!(summary.updated, 1);
+    let (stored, version) = db.store.load_patient("small", "P-01").await.unwrap();
+    assert_eq!((stored, version), (changed, 2));
+});
+
+store_test!(an_import_that_fails_midway_writes_nothing, |db| {
+    let study = small_study();
+    // The second patient names a center the study does not have: the database refuses it after
+    // the study, its centers and the first patient were already written in the transaction.
+    let patients = vec![patient("P-01", "A"), patient("P-02", "NOWHERE")];
+    let error = db.store.import_study(&study, &patients).await.unwrap_err();
+    assert!(matches!(&error, StoreError::Refused { what, .. } if what == "patient P-02"), "{error}");
+    assert!(db.store.studies().await.unwrap().is_empty(), "the study must not be stored");
+    assert!(matches!(db.store.load_patient("small", "P-01").await, Err(StoreError::NotFound { .. })));
+});
+
+store_test!(saving_with_a_stale_version_is_a_conflict, |db| {
+    let study = small_study();
+    db.store.import_study(&study, &[patient("P-01", "A")]).await.unwrap();
+    let (mut first_edit, version) = db.store.load_patient("small", "P-01").await.unwrap();
+    let mut second_edit = first_edit.clone();
+    first_edit.notes = Some("first".into());
+    second_edit.notes = Some("second".into());
+
+    assert_eq!(db.store.save_patient("small", &first_edit, version).await.unwrap(), version + 1);
+    let error = db.store.save_patient("small", &second_edit, version).await.unwrap_err();
+    assert!(matches!(error, StoreError::Conflict { expected: 1, found: 2, .. }), "{error}");
+    assert_eq!(db.store.load_patient("small", "P-01").await.unwrap().0, first_edit, "the second save must not overwrite the first");
+});
+
+store_test!(saving_an_unknown_patient_is_not_found, |db| {
+    db.store.import_study(&small_study(), &[]).await.unwrap();
+    let error = db.store.save_patient("small", &patient("P-09", "A"), 1).await.unwrap_err();
+    assert!(matches!(error, StoreError::NotFound { .. }), "{error}");
+});
+
+store_test!(an_unknown_study_is_not_found, |db| {
+    let error = db.store.load_study("nope").await.unwrap_err();
+    assert_eq!(error.to_string(), "study `nope` was not found in the registry");
+});
+
+#[test]
+fn both_backends_have_the_same_migration_versions() {
+    let versions = |backend: &str| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    };
+    let sqlite = versions("sqlite");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, versions("postgres"));
+}

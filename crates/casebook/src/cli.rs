@@ -1,0 +1,129 @@
+//! The command line, as clap structs. Only what the user typed is checked here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "casebook",
+    version,
+    about = "A registry and analysis workbench for multi-center case series in rare immune disease",
+    long_about = "Casebook keeps pseudonymous, ontology-coded case records (HPO phenotypes, MONDO diagnoses, \
+HGVS genotypes, treatment courses, responses, adverse events, gene therapy and HSCT), checks them \
+against clinical rules, and exchanges them as study folders.\n\n\
+The registry is a SQLite file by default (sqlite://casebook.db); a shared multi-center registry \
+runs on PostgreSQL (postgres://user@host/db).",
+    after_help = "Examples:\n  casebook demo\n  casebook import studies/was-anti-il1\n  casebook validate studies/was-anti-il1\n  \
+casebook export --study was-anti-il1 --out exported/\n  casebook zhu --eczema difficult-to-control --infections recurrent"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// The registry: sqlite://FILE (created if missing) or postgres://USER@HOST/DB
+    #[arg(long, env = "CASEBOOK_DATABASE", default_value = casebook_store::DEFAULT_DATABASE_URL, global = true)]
+    pub database: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import a study folder (study.toml + patients/*.json) into the registry, all or nothing
+    #[command(
+        after_help = "Examples:\n  casebook import studies/was-anti-il1\n  casebook import my-study --database postgres://postgres@127.0.0.1/casebook\n\n\
+Every file is checked first; if any has an error, all problems are listed with their file and JSON path and nothing is stored."
+    )]
+    Import {
+        /// The study folder to import
+        path: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Export a study from the registry as a study folder
+    #[command(after_help = "Example:\n  casebook export --study was-anti-il1 --out exported/was-anti-il1")]
+    Export {
+        /// The study to export (may be left out when the registry holds one study)
+        #[arg(long)]
+        study: Option<String>,
+        /// The folder to write (created if missing)
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Run every rule over a study folder or a stored study and print errors and warnings
+    #[command(after_help = "Examples:\n  casebook validate studies/was-anti-il1\n  casebook validate --study was-anti-il1\n\n\
+Exit code 0: no errors (warnings may be printed); 1: errors found; 2: the check could not run.")]
+    Validate {
+        /// A study folder to check; without it, the stored study named by --study is checked
+        path: Option<PathBuf>,
+        /// A study in the registry
+        #[arg(long, conflicts_with = "path")]
+        study: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List the studies in the registry
+    Studies {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Compute the Zhu WAS clinical score from a clinical profile
+    #[command(after_help = "Examples:\n  casebook zhu --eczema difficult-to-control --infections recurrent\n  \
+casebook zhu --eczema persistent --infections recurrent --autoinflammation\n  \
+casebook zhu --thrombocytopenia intermittent\n\n\
+The rule follows the Ochs 2009 refinement of Zhu's table as a profile rule: the worse of the eczema and infection levels sets the score 1-4; \
+autoimmunity or malignancy gives 5 (5A, 5M, 5AM).")]
+    Zhu(ZhuArgs),
+    /// Create a registry with the reference study and print a cohort summary
+    #[command(after_help = "Example:\n  casebook demo --out /tmp/casebook-demo\n\n\
+The reference study was-anti-il1 has seven constructed patients that match the published aggregate figures; they are not real patients.")]
+    Demo {
+        /// The folder for the demo registry and the study files (replaced if it holds an old demo)
+        #[arg(long, default_value = "casebook-demo")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ZhuArgs {
+    /// none, intermittent or present
+    #[arg(long, default_value = "present")]
+    pub thrombocytopenia: String,
+    /// Platelets of normal size (small platelets are assumed otherwise)
+    #[arg(long)]
+    pub normal_platelet_size: bool,
+    /// Congenital neutropenia
+    #[arg(long)]
+    pub congenital_neutropenia: bool,
+    /// none, mild, persistent or difficult-to-control
+    #[arg(long, default_value = "none")]
+    pub eczema: String,
+    /// none, mild, recurrent or severe
+    #[arg(long, default_value = "none")]
+    pub infections: String,
+    /// Laboratory immunodeficiency: absent, mild or present (informational)
+    #[arg(long, default_value = "absent")]
+    pub immunodeficiency: String,
+    /// Autoimmune manifestations (e.g. autoimmune haemolytic anaemia)
+    #[arg(long)]
+    pub autoimmunity: bool,
+    /// Autoinflammatory manifestations (IBD, arthritis, vasculitis, pyoderma gangrenosum)
+    #[arg(long)]
+    pub autoinflammation: bool,
+    /// Do not count autoinflammatory manifestations as autoimmunity for score 5
+    #[arg(long)]
+    pub autoinflammation_is_not_autoimmunity: bool,
+    /// Malignancy (e.g. lymphoma)
+    #[arg(long)]
+    pub malignancy: bool,
+    /// Age at assessment in months (for the indeterminate flag)
+    #[arg(long)]
+    pub age_months: Option<i64>,
+    /// A genotype predicted to be severe (absent WASP, nonsense or frameshift)
+    #[arg(long)]
+    pub predicted_severe_genotype: bool,
+}

@@ -1,0 +1,239 @@
+//! One function per subcommand: turn flags into typed requests, call the libraries, print.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use casebook_domain::check::{Level, check_patient};
+use casebook_domain::rules::zhu::{Eczema, ImmunodeficiencyLab, Infections, Thrombocytopenia, ZhuInputs, ZhuSettings, compute_zhu_score};
+use casebook_domain::summary::summarize;
+use casebook_formats::native::folder::{read_study_folder_reporting, write_study_folder};
+use casebook_formats::{Finding, FormatError};
+use casebook_store::{DatabaseUrl, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::Outcome;
+use crate::cli::{Cli, Command, DatabaseArgs, ZhuArgs};
+
+pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Import { path, database } => import(&path, &database).await,
+        Command::Export { study, out, database } => export(study.as_deref(), &out, &database).await,
+        Command::Validate { path: Some(path), .. } => validate_folder(&path),
+        Command::Validate { path: None, study, database } => validate_stored(study.as_deref(), &database).await,
+        Command::Studies { database } => list_studies(&database).await,
+        Command::Zhu(args) => zhu(&args),
+        Command::Demo { out } => demo(&out).await,
+    }
+}
+
+async fn open(database: &DatabaseArgs) -> anyhow::Result<Store> {
+    let url = DatabaseUrl::parse(&database.database)?;
+    Ok(Store::connect(&url).await?)
+}
+
+/// A progress bar on a terminal; hidden when output is piped or in CI.
+fn progress_bar(message: &'static str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0).with_message(message);
+    bar.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} files").expect("the template is valid").progress_chars("=> "));
+    bar
+}
+
+/// Prints findings, errors first. Returns how many errors there were.
+fn print_findings(findings: &[Finding]) -> usize {
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by_key(|finding| finding.diagnostic.level);
+    for finding in &sorted {
+        eprintln!("{finding}");
+    }
+    findings.iter().filter(|finding| finding.is_error()).count()
+}
+
+async fn import(path: &Path, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let bar = progress_bar("Checking");
+    let read = read_study_folder_reporting(path, &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let folder = match read {
+        Ok(folder) => folder,
+        Err(FormatError::Invalid { findings }) => {
+            let errors = print_findings(&findings);
+            eprintln!("{errors} error(s) in {}; nothing was imported", path.display());
+            return Ok(Outcome::ValidationErrors);
+        }
+        Err(other) => return Err(other.into()),
+    };
+    print_findings(&folder.findings);
+    let store = open(database).await?;
+    let summary = store.import_study(&folder.study, &folder.patients).await.with_context(|| format!("importing {}", path.display()))?;
+    store.close().await;
+    let count = |level| folder.findings.iter().filter(|f| f.diagnostic.level == level).count();
+    println!(
+        "Imported study {} from {}: {} patients ({} new, {} updated, {} unchanged), {} warning(s), {} note(s)",
+        folder.study.id,
+        path.display(),
+        folder.patients.len(),
+        summary.created,
+        summary.updated,
+        summary.unchanged,
+        count(Level::Warning),
+        count(Level::Note)
+    );
+    if let Some(label) = &folder.study.data_label {
+        println!("Data: {label}");
+    }
+    Ok(Outcome::Success)
+}
+
+/// The study named, or the only study in the registry.
+async fn resolve_study(store: &Store, study: Option<&str>) -> anyhow::Result<String> {
+    if let Some(study) = study {
+        return Ok(study.to_string());
+    }
+    let studies = store.studies().await?;
+    match studies.as_slice() {
+        [only] => Ok(only.id.clone()),
+        [] => bail!("the registry holds no study yet; import one with `casebook import FOLDER`"),
+        many => bail!(
+            "the registry holds several studies; choose one with --study ({})",
+            many.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+async fn export(study: Option<&str>, out: &Path, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let store = open(database).await?;
+    let study_id = resolve_study(&store, study).await?;
+    let study = store.load_study(&study_id).await?;
+    let patients = store.load_patients(&study_id).await?;
+    store.close().await;
+    write_study_folder(out, &study, &patients)?;
+    println!("Exported study {} to {}: {} patients", study.id, out.display(), patients.len());
+    if let Some(label) = &study.data_label {
+        println!("Data: {label}");
+    }
+    Ok(Outcome::Success)
+}
+
+fn validate_folder(path: &Path) -> anyhow::Result<Outcome> {
+    match read_study_folder_reporting(path, &mut |_, _| {}) {
+        Ok(folder) => {
+            print_findings(&folder.findings);
+            println!("{}: {} patients, no errors, {} warning(s) or note(s)", path.display(), folder.patients.len(), folder.findings.len());
+            Ok(Outcome::Success)
+        }
+        Err(FormatError::Invalid { findings }) => {
+            let errors = print_findings(&findings);
+            println!("{}: {errors} error(s)", path.display());
+            Ok(Outcome::ValidationErrors)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn validate_stored(study: Option<&str>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let store = open(database).await?;
+    let study_id = resolve_study(&store, study).await?;
+    let study = store.load_study(&study_id).await?;
+    let patients = store.load_patients(&study_id).await?;
+    store.close().await;
+    let mut errors = 0;
+    let mut others = 0;
+    for patient in &patients {
+        for diagnostic in check_patient(patient, &study) {
+            eprintln!("{}: {diagnostic}", patient.pseudonym);
+            if diagnostic.level == Level::Error {
+                errors += 1;
+            } else {
+                others += 1;
+            }
+        }
+    }
+    println!("study {}: {} patients, {errors} error(s), {others} warning(s) or note(s)", study.id, patients.len());
+    Ok(if errors > 0 { Outcome::ValidationErrors } else { Outcome::Success })
+}
+
+async fn list_studies(database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let store = open(database).await?;
+    let studies = store.studies().await?;
+    store.close().await;
+    if studies.is_empty() {
+        println!("The registry holds no study yet; import one with `casebook import FOLDER`");
+    }
+    for study in studies {
+        println!("{:<24} {:>3} centers {:>6} patients  {}", study.id, study.centers, study.patients, study.title);
+    }
+    Ok(Outcome::Success)
+}
+
+fn zhu(args: &ZhuArgs) -> anyhow::Result<Outcome> {
+    let inputs = ZhuInputs {
+        thrombocytopenia: Thrombocytopenia::parse(&args.thrombocytopenia)?,
+        small_platelets: !args.normal_platelet_size,
+        congenital_neutropenia: args.congenital_neutropenia,
+        eczema: Eczema::parse(&args.eczema)?,
+        infections: Infections::parse(&args.infections)?,
+        immunodeficiency: ImmunodeficiencyLab::parse(&args.immunodeficiency)?,
+        autoimmunity: args.autoimmunity,
+        autoinflammation: args.autoinflammation,
+        malignancy: args.malignancy,
+        age_months: args.age_months,
+        predicted_severe_genotype: args.predicted_severe_genotype,
+    };
+    let settings = ZhuSettings { count_autoinflammation_as_autoimmunity: !args.autoinflammation_is_not_autoimmunity };
+    let result = compute_zhu_score(&inputs, &settings);
+    println!("Zhu score: {}", result.score);
+    println!("Phenotype: {}", result.phenotype_class.label());
+    println!("Severe (3 or more): {}", if result.severe { "yes" } else { "no" });
+    if result.discordant {
+        println!("Discordant: eczema and infection levels differ by two or more; a half score may fit better");
+    }
+    if result.indeterminate {
+        println!("Indeterminate: under 2 years with a predicted-severe genotype; reassess at age 2");
+    }
+    println!(
+        "Rule: {}; autoinflammation counted as autoimmunity: {}",
+        result.rule_version,
+        if result.counted_autoinflammation_as_autoimmunity { "yes" } else { "no" }
+    );
+    Ok(Outcome::Success)
+}
+
+async fn demo(out: &Path) -> anyhow::Result<Outcome> {
+    let study_dir = out.join("study");
+    let database_file = out.join("casebook.db");
+    // A fresh registry each time: remove what an earlier demo left, and only that.
+    for old in [database_file.clone(), out.join("casebook.db-wal"), out.join("casebook.db-shm")] {
+        if old.exists() {
+            std::fs::remove_file(&old).with_context(|| format!("removing the old demo registry {}", old.display()))?;
+        }
+    }
+    if study_dir.exists() {
+        std::fs::remove_dir_all(&study_dir).with_context(|| format!("removing the old demo study {}", study_dir.display()))?;
+    }
+    crate::reference_study::write_to(&study_dir).with_context(|| format!("writing the reference study to {}", study_dir.display()))?;
+    let folder = match read_study_folder_reporting(&study_dir, &mut |_, _| {}) {
+        Ok(folder) => folder,
+        Err(FormatError::Invalid { findings }) => {
+            print_findings(&findings);
+            bail!("the embedded reference study does not pass its own checks");
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let url = DatabaseUrl::sqlite_file(&database_file);
+    let store = Store::connect(&url).await?;
+    store.import_study(&folder.study, &folder.patients).await?;
+    let study = store.load_study(folder.study.id.as_str()).await?;
+    let patients = store.load_patients(folder.study.id.as_str()).await?;
+    store.close().await;
+    println!("{}", summarize(&study, &patients));
+    println!("Registry: {}", database_file.display());
+    println!("Study files: {}", study_dir.display());
+    println!("Next: casebook validate --study {} --database {}", study.id, url);
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,86 @@
+//! Help, the Zhu calculator, validation and the demo.
+
+use crate::{casebook, reference_study, stderr, stdout};
+
+#[test]
+fn help_shows_examples_for_every_command() {
+    let output = casebook(&["--help"]);
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("Examples:"), "{}", stdout(&output));
+    for command in ["import", "export", "validate", "zhu", "demo"] {
+        let output = casebook(&[command, "--help"]);
+        assert!(stdout(&output).contains("Example"), "`casebook {command} --help` has no example: {}", stdout(&output));
+    }
+}
+
+#[test]
+fn zhu_scores_a_profile_from_flags() {
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["--eczema", "persistent", "--infections", "recurrent"], "Zhu score: 3\n", "Severe (3 or more): yes"),
+        (
+            &["--eczema", "difficult-to-control", "--infections", "recurrent", "--autoinflammation"],
+            "Zhu score: 5A\n",
+            "autoinflammation counted as autoimmunity: yes",
+        ),
+        (
+            &[
+                "--eczema",
+                "difficult-to-control",
+                "--infections",
+                "recurrent",
+                "--autoinflammation",
+                "--autoinflammation-is-not-autoimmunity",
+            ],
+            "Zhu score: 4\n",
+            "autoinflammation counted as autoimmunity: no",
+        ),
+        (&["--thrombocytopenia", "intermittent"], "Zhu score: <1\n", "Severe (3 or more): no"),
+        (&["--eczema", "difficult-to-control"], "Zhu score: 4\n", "Discordant"),
+    ];
+    for (flags, score_line, other_line) in cases {
+        let mut args = vec!["zhu"];
+        args.extend_from_slice(flags);
+        let output = casebook(&args);
+        assert!(output.status.success(), "{flags:?}: {}", stderr(&output));
+        let text = stdout(&output);
+        assert!(text.starts_with(score_line), "{flags:?}: {text}");
+        assert!(text.contains(other_line), "{flags:?}: {text}");
+    }
+}
+
+#[test]
+fn zhu_refuses_an_unknown_level_and_lists_the_known_ones() {
+    let output = casebook(&["zhu", "--eczema", "terrible"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("none, mild, persistent, difficult-to-control"), "{}", stderr(&output));
+}
+
+#[test]
+fn the_reference_study_validates_without_errors() {
+    let output = casebook(&["validate", reference_study().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("7 patients, no errors"), "{}", stdout(&output));
+    assert!(!stderr(&output).contains("error"), "{}", stderr(&output));
+}
+
+#[test]
+fn demo_builds_a_registry_and_prints_the_cohort() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    for run in 0..2 {
+        let output = casebook(&["demo", "--out", out.to_str().unwrap()]);
+        assert!(output.status.success(), "run {run}: {}", stderr(&output));
+        let text = stdout(&output);
+        for expected in [
+            "constructed to match the published aggregate figures; not real patient data",
+            "7 patients from 4 centers (GB, IT)",
+            "Severe Zhu score (3 or more): 7/7",
+            "gene therapy 5, HSCT 2",
+            "anakinra: 7/7 patients, started at 2 months to 34 years, 2 to 5 mg/kg/day",
+            "canakinumab: 2/7 patients",
+        ] {
+            assert!(text.contains(expected), "run {run}: `{expected}` missing from:\n{text}");
+        }
+        assert!(out.join("casebook.db").is_file());
+    }
+}

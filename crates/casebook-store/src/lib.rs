@@ -28,6 +28,7 @@ pub mod url;
 use std::str::FromStr;
 use std::time::Duration;
 
+use casebook_domain::check::zhu_results;
 use casebook_domain::patient::Patient;
 use casebook_domain::study::Study;
 use casebook_formats::native::folder::{parse_patient_json, parse_study_toml, patient_to_json, study_to_toml};
@@ -72,6 +73,82 @@ pub struct ImportSummary {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+}
+
+/// A Zhu score as stored beside its patient: the computed result with the rule version and the
+/// setting that produced it, and the clinician's own score when one was recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredZhuScore {
+    pub pseudonym: String,
+    pub assessment_index: i64,
+    pub assessment_date: String,
+    pub computed_score: String,
+    pub phenotype_class: String,
+    pub severe: bool,
+    pub discordant: bool,
+    pub indeterminate: bool,
+    pub clinician_score: Option<String>,
+    pub rule_version: String,
+    pub count_autoinflammation_as_autoimmunity: bool,
+}
+
+impl StoredZhuScore {
+    /// The scores of every assessment of `patient` under `study`'s settings.
+    fn compute(study: &Study, patient: &Patient) -> Vec<StoredZhuScore> {
+        patient
+            .zhu_assessments
+            .iter()
+            .zip(zhu_results(patient, study))
+            .enumerate()
+            .map(|(index, (assessment, result))| StoredZhuScore {
+                pseudonym: patient.pseudonym.to_string(),
+                assessment_index: index as i64,
+                assessment_date: assessment.date.to_string(),
+                computed_score: result.score.to_string(),
+                phenotype_class: result.phenotype_class.key().to_string(),
+                severe: result.severe,
+                discordant: result.discordant,
+                indeterminate: result.indeterminate,
+                clinician_score: assessment.clinician_score.map(|score| score.to_string()),
+                rule_version: result.rule_version.to_string(),
+                count_autoinflammation_as_autoimmunity: result.counted_autoinflammation_as_autoimmunity,
+            })
+            .collect()
+    }
+}
+
+/// Replaces the stored Zhu scores of one patient inside an open transaction.
+macro_rules! write_zhu_scores {
+    ($tx:expr, $study_id:expr, $pseudonym:expr, $scores:expr) => {{
+        sqlx::query("DELETE FROM zhu_score WHERE study_id = $1 AND pseudonym = $2")
+            .bind($study_id)
+            .bind($pseudonym)
+            .execute(&mut *$tx)
+            .await
+            .doing("replacing Zhu scores")?;
+        for score in $scores {
+            sqlx::query(
+                "INSERT INTO zhu_score (study_id, pseudonym, assessment_index, assessment_date, computed_score, phenotype_class, severe, discordant,
+                                        indeterminate, clinician_score, rule_version, count_autoinflammation_as_autoimmunity)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind($study_id)
+            .bind($pseudonym)
+            .bind(score.assessment_index)
+            .bind(&score.assessment_date)
+            .bind(&score.computed_score)
+            .bind(&score.phenotype_class)
+            .bind(score.severe)
+            .bind(score.discordant)
+            .bind(score.indeterminate)
+            .bind(&score.clinician_score)
+            .bind(&score.rule_version)
+            .bind(score.count_autoinflammation_as_autoimmunity)
+            .execute(&mut *$tx)
+            .await
+            .doing("storing Zhu scores")?;
+        }
+    }};
 }
 
 /// The registry.
@@ -130,12 +207,12 @@ impl Store {
     /// is written.
     pub async fn import_study(&self, study: &Study, patients: &[Patient]) -> Result<ImportSummary, StoreError> {
         let config = study_to_toml(study);
-        let records: Vec<(String, String, String, String)> = patients
+        let records: Vec<(String, String, String, String, Vec<StoredZhuScore>)> = patients
             .iter()
             .map(|patient| {
                 let json = patient_to_json(patient);
                 let sha = sha256_hex(json.as_bytes());
-                (patient.pseudonym.to_string(), patient.center.to_string(), json, sha)
+                (patient.pseudonym.to_string(), patient.center.to_string(), json, sha, StoredZhuScore::compute(study, patient))
             })
             .collect();
         let mut summary = ImportSummary::default();
@@ -164,7 +241,7 @@ impl Store {
                 .await
                 .doing("storing a center")?;
             }
-            for (pseudonym, center, json, sha) in &records {
+            for (pseudonym, center, json, sha, zhu_scores) in &records {
                 let existing: Option<(i64, String)> =
                     sqlx::query_as("SELECT version, record_sha256 FROM patient WHERE study_id = $1 AND pseudonym = $2")
                         .bind(study.id.as_str())
@@ -203,6 +280,8 @@ impl Store {
                         summary.created += 1;
                     }
                 }
+                // Rewritten even for an unchanged record: the study's settings may have changed.
+                write_zhu_scores!(tx, study.id.as_str(), pseudonym, zhu_scores);
             }
             tx.commit().await.doing("committing the import")?;
             Ok::<_, StoreError>(())
@@ -260,9 +339,41 @@ impl Store {
         Ok((decode_patient(pseudonym, &json)?, version))
     }
 
+    /// The stored Zhu scores of a study, by patient and assessment.
+    pub async fn zhu_scores(&self, study_id: &str) -> Result<Vec<StoredZhuScore>, StoreError> {
+        type Row = (String, i64, String, String, String, bool, bool, bool, Option<String>, String, bool);
+        let rows: Vec<Row> = with_db!(&self.db, |pool| sqlx::query_as(
+            "SELECT pseudonym, assessment_index, assessment_date, computed_score, phenotype_class, severe, discordant, indeterminate,
+                    clinician_score, rule_version, count_autoinflammation_as_autoimmunity
+               FROM zhu_score WHERE study_id = $1 ORDER BY pseudonym, assessment_index"
+        )
+        .bind(study_id)
+        .fetch_all(pool)
+        .await
+        .doing("reading Zhu scores"))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| StoredZhuScore {
+                pseudonym: r.0,
+                assessment_index: r.1,
+                assessment_date: r.2,
+                computed_score: r.3,
+                phenotype_class: r.4,
+                severe: r.5,
+                discordant: r.6,
+                indeterminate: r.7,
+                clinician_score: r.8,
+                rule_version: r.9,
+                count_autoinflammation_as_autoimmunity: r.10,
+            })
+            .collect())
+    }
+
     /// Replaces one patient's record if it is still at `expected_version` (optimistic locking):
     /// a concurrent change makes this a [`StoreError::Conflict`] and writes nothing.
-    pub async fn save_patient(&self, study_id: &str, patient: &Patient, expected_version: i64) -> Result<i64, StoreError> {
+    pub async fn save_patient(&self, study: &Study, patient: &Patient, expected_version: i64) -> Result<i64, StoreError> {
+        let study_id = study.id.as_str();
+        let zhu_scores = StoredZhuScore::compute(study, patient);
         let json = patient_to_json(patient);
         let sha = sha256_hex(json.as_bytes());
         let what = format!("patient {}", patient.pseudonym);
@@ -294,6 +405,7 @@ impl Store {
                     None => StoreError::NotFound { what },
                 });
             }
+            write_zhu_scores!(tx, study_id, patient.pseudonym.as_str(), &zhu_scores);
             tx.commit().await.doing("committing a save")?;
             Ok(expected_version + 1)
         })

@@ -34,3 +34,23 @@ CREATE TABLE patient (
 );
 
 CREATE INDEX patient_by_center ON patient (study_id, center_id);
+
+-- The Zhu score computed for each assessment of a stored patient, with the rule version and the
+-- setting that produced it, so that a score read years later says what it meant. Rewritten in
+-- the same transaction as the patient record.
+CREATE TABLE zhu_score (
+    study_id                               TEXT    NOT NULL,
+    pseudonym                              TEXT    NOT NULL,
+    assessment_index                       INTEGER NOT NULL,
+    assessment_date                        TEXT    NOT NULL,
+    computed_score                         TEXT    NOT NULL,
+    phenotype_class                        TEXT    NOT NULL,
+    severe                                 INTEGER NOT NULL,
+    discordant                             INTEGER NOT NULL,
+    indeterminate                          INTEGER NOT NULL,
+    clinician_score                        TEXT,
+    rule_version                           TEXT    NOT NULL,
+    count_autoinflammation_as_autoimmunity INTEGER NOT NULL,
+    PRIMARY KEY (study_id, pseudonym, assessment_index),
+    FOREIGN KEY (study_id, pseudonym) REFERENCES patient (study_id, pseudonym)
+);

@@ -44,6 +44,10 @@ pub fn patient(pseudonym: &str, center: &str) -> Patient {
     {{ "id": "C1", "drug": "anakinra", "route": "sc", "dose": {{ "value": 30.0, "unit": "mg" }}, "frequency": "qd",
        "start": "2016-02", "end": "2016-10", "phase": "no-definitive-therapy", "targets": ["HP:0000964"],
        "response": {{ "grade": "complete", "date": "2016-04" }}, "adverseEvents": [] }}
+  ],
+  "zhuAssessments": [
+    {{ "date": "2016-01", "thrombocytopenia": "present", "smallPlatelets": true, "eczema": "difficult-to-control",
+       "infections": "recurrent", "immunodeficiency": "present", "autoinflammation": true, "clinicianScore": "5A" }}
   ]
 }}"#
     ))

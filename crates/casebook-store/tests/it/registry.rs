@@ -57,15 +57,16 @@ store_test!(saving_with_a_stale_version_is_a_conflict, |db| {
     first_edit.notes = Some("first".into());
     second_edit.notes = Some("second".into());
 
-    assert_eq!(db.store.save_patient("small", &first_edit, version).await.unwrap(), version + 1);
-    let error = db.store.save_patient("small", &second_edit, version).await.unwrap_err();
+    assert_eq!(db.store.save_patient(&study, &first_edit, version).await.unwrap(), version + 1);
+    let error = db.store.save_patient(&study, &second_edit, version).await.unwrap_err();
     assert!(matches!(error, StoreError::Conflict { expected: 1, found: 2, .. }), "{error}");
     assert_eq!(db.store.load_patient("small", "P-01").await.unwrap().0, first_edit, "the second save must not overwrite the first");
 });
 
 store_test!(saving_an_unknown_patient_is_not_found, |db| {
-    db.store.import_study(&small_study(), &[]).await.unwrap();
-    let error = db.store.save_patient("small", &patient("P-09", "A"), 1).await.unwrap_err();
+    let study = small_study();
+    db.store.import_study(&study, &[]).await.unwrap();
+    let error = db.store.save_patient(&study, &patient("P-09", "A"), 1).await.unwrap_err();
     assert!(matches!(error, StoreError::NotFound { .. }), "{error}");
 });
 
@@ -87,3 +88,21 @@ fn both_backends_have_the_same_migration_versions() {
     assert!(!sqlite.is_empty());
     assert_eq!(sqlite, versions("postgres"));
 }
+
+store_test!(stored_zhu_scores_record_the_rule_version_and_the_setting, |db| {
+    let mut study = small_study();
+    db.store.import_study(&study, &[patient("P-01", "A")]).await.unwrap();
+    let scores = db.store.zhu_scores("small").await.unwrap();
+    assert_eq!(scores.len(), 1);
+    let score = &scores[0];
+    assert_eq!((score.pseudonym.as_str(), score.assessment_date.as_str(), score.computed_score.as_str()), ("P-01", "2016-01", "5A"));
+    assert_eq!(score.clinician_score.as_deref(), Some("5A"));
+    assert!(score.severe && score.count_autoinflammation_as_autoimmunity);
+    assert_eq!(score.rule_version, casebook_domain::rules::zhu::ZHU_RULE_VERSION);
+
+    // The same record under the other setting: autoinflammation no longer counts for score 5.
+    study.settings.zhu.count_autoinflammation_as_autoimmunity = false;
+    db.store.import_study(&study, &[patient("P-01", "A")]).await.unwrap();
+    let rescored = &db.store.zhu_scores("small").await.unwrap()[0];
+    assert_eq!((rescored.computed_score.as_str(), rescored.count_autoinflammation_as_autoimmunity), ("4", false));
+});

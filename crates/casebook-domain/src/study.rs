@@ -62,10 +62,80 @@ pub struct Study {
     pub drugs: DrugCatalog,
     /// Choices made where the sources were silent, kept with the data they explain.
     pub assumptions: Vec<String>,
+    pub report: ReportConfig,
 }
 
 impl Study {
     pub fn center(&self, id: &Slug) -> Option<&Center> {
         self.centers.iter().find(|center| &center.id == id)
+    }
+}
+
+/// How a study's case-series report is put together: which manifestations are grouped, which
+/// treatments are tabulated and how time is drawn. Everything particular to one study lives here.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportConfig {
+    /// Manifestation categories (systemic, cutaneous, ...), shown as headings with their own k/N.
+    pub categories: Vec<ManifestationGroup>,
+    /// Named groupings such as "inflammatory cutaneous involvement other than eczema".
+    pub groupings: Vec<ManifestationGroup>,
+    /// The treatment lines to tabulate, in order; empty means every drug in the data.
+    pub treatments: Vec<TreatmentLine>,
+    /// The time axis of the swimmer plot.
+    pub time_axis: TimeAxis,
+    /// Laboratory analytes (keys such as `crp`) whose trajectories are drawn.
+    pub lab_trajectories: Vec<crate::patient::Analyte>,
+    /// Whether to draw myeloid donor chimerism over time.
+    pub chimerism_trajectory: bool,
+}
+
+/// A named set of HPO terms. A patient has the group when any term, or a more specific term
+/// below one, is present; the patient was assessed for it when it is present or every term is
+/// excluded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManifestationGroup {
+    pub id: Slug,
+    pub label: String,
+    /// The category a grouping belongs to, by category id.
+    pub category: Option<Slug>,
+    /// HPO identifiers; their labels come from the ontology release shown with the report.
+    pub terms: Vec<crate::code::Curie>,
+}
+
+/// What a treatment line of the report counts: one drug, or every drug of a class.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DrugSelector {
+    Drug(String),
+    Class(crate::drug::DrugClass),
+}
+
+/// One row group of the treatment table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreatmentLine {
+    pub id: Slug,
+    pub label: String,
+    pub selector: DrugSelector,
+}
+
+/// The time axis of timelines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeAxis {
+    /// Age in years.
+    #[default]
+    Age,
+    /// Years from the first definitive therapy (negative before it).
+    FromDefinitiveTherapy,
+}
+
+impl TimeAxis {
+    pub fn key(self) -> &'static str {
+        match self {
+            TimeAxis::Age => "age",
+            TimeAxis::FromDefinitiveTherapy => "from-definitive-therapy",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<TimeAxis, DomainError> {
+        crate::drug::parse_key("time axis", text, &[TimeAxis::Age, TimeAxis::FromDefinitiveTherapy], |axis| axis.key())
     }
 }

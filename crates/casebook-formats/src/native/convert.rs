@@ -13,7 +13,9 @@ use casebook_domain::patient::*;
 use casebook_domain::quantity::{BodyWeightKg, NonNegativeNumber, Percent, PositiveNumber};
 use casebook_domain::rules::chimerism::ChimerismThresholds;
 use casebook_domain::rules::zhu::{Eczema, ImmunodeficiencyLab, Infections, Thrombocytopenia, ZhuScore, ZhuSettings};
-use casebook_domain::study::{Center, CountryCode, RuleSettings, Study};
+use casebook_domain::study::{
+    Center, CountryCode, DrugSelector, ManifestationGroup, ReportConfig, RuleSettings, Study, TimeAxis, TreatmentLine,
+};
 
 use crate::native::patient_dto::*;
 use crate::native::study_dto::*;
@@ -610,6 +612,7 @@ pub fn study_from_dto(dto: &StudyDto) -> Result<Study, Vec<Diagnostic>> {
             .and_then(|(class, codes)| p.take(format!("{path}.key"), Drug::new(&d.key, &d.name, class, codes, d.prednisone_equivalence)));
         drugs = drugs.zip(drug).map(|(catalog, drug)| catalog.with(drug));
     }
+    let report = report_from_dto(&mut p, &dto.report);
     let build = || {
         Some(Study {
             id: id?,
@@ -624,11 +627,94 @@ pub fn study_from_dto(dto: &StudyDto) -> Result<Study, Vec<Diagnostic>> {
             },
             drugs: drugs?,
             assumptions: dto.assumptions.clone(),
+            report: report?,
         })
     };
     match build() {
         Some(study) if p.found.is_empty() => Ok(study),
         _ => Err(p.found),
+    }
+}
+
+fn report_from_dto(p: &mut Problems, dto: &ReportDto) -> Option<ReportConfig> {
+    let time_axis = p.optional("report.time_axis", dto.time_axis.as_deref(), TimeAxis::parse).map(Option::unwrap_or_default);
+    let lab_trajectories = p.list("report.lab_trajectories", &dto.lab_trajectories, |p, path, key| p.take(path, Analyte::parse(key)));
+    let treatments = p.list("report.treatments", &dto.treatments, |p, path, line| {
+        let id = p.take(format!("{path}.id"), Slug::parse("treatment line id", &line.id));
+        let label = p.take(format!("{path}.label"), text_field("label", &line.label));
+        let selector = match (&line.drug, &line.class) {
+            (Some(drug), None) => Some(DrugSelector::Drug(drug.clone())),
+            (None, Some(class)) => p.take(format!("{path}.class"), DrugClass::parse(class)).map(DrugSelector::Class),
+            _ => {
+                p.error(path, "invalid-value", "give exactly one of `drug` or `class`");
+                None
+            }
+        };
+        Some(TreatmentLine { id: id?, label: label?, selector: selector? })
+    });
+    let mut groups = |field: &str, items: &[ManifestationGroupDto]| {
+        p.list(&format!("report.{field}"), items, |p, path, group| {
+            let id = p.take(format!("{path}.id"), Slug::parse("group id", &group.id));
+            let label = p.take(format!("{path}.label"), text_field("label", &group.label));
+            let category = p.optional(format!("{path}.category"), group.category.as_deref(), |c| Slug::parse("category id", c));
+            let terms =
+                p.list(&format!("{path}.terms"), &group.terms, |p, path, term| p.take(path, Curie::parse_in(CodeSystem::Hpo, term)));
+            if group.terms.is_empty() {
+                p.error(format!("{path}.terms"), "invalid-value", "a group needs at least one HPO term");
+            }
+            Some(ManifestationGroup { id: id?, label: label?, category: category?, terms: terms? })
+        })
+    };
+    let categories = groups("categories", &dto.categories);
+    let groupings = groups("groupings", &dto.groupings);
+    if let (Some(categories), Some(groupings)) = (&categories, &groupings) {
+        for (i, grouping) in groupings.iter().enumerate() {
+            if let Some(category) = &grouping.category
+                && !categories.iter().any(|c| &c.id == category)
+            {
+                p.error(format!("report.groupings[{i}].category"), "unknown-category", format!("there is no category `{category}`"));
+            }
+        }
+    }
+    Some(ReportConfig {
+        categories: categories?,
+        groupings: groupings?,
+        treatments: treatments?,
+        time_axis: time_axis?,
+        lab_trajectories: lab_trajectories?,
+        chimerism_trajectory: dto.chimerism_trajectory,
+    })
+}
+
+fn report_to_dto(report: &ReportConfig) -> ReportDto {
+    let group_dto = |group: &ManifestationGroup| ManifestationGroupDto {
+        id: group.id.to_string(),
+        label: group.label.clone(),
+        category: group.category.as_ref().map(|c| c.to_string()),
+        terms: group.terms.iter().map(|term| term.to_string()).collect(),
+    };
+    ReportDto {
+        time_axis: (report.time_axis != TimeAxis::default()).then(|| report.time_axis.key().to_string()),
+        lab_trajectories: report.lab_trajectories.iter().map(|a| a.key().to_string()).collect(),
+        chimerism_trajectory: report.chimerism_trajectory,
+        treatments: report
+            .treatments
+            .iter()
+            .map(|line| TreatmentLineDto {
+                id: line.id.to_string(),
+                label: line.label.clone(),
+                drug: match &line.selector {
+                    DrugSelector::Drug(drug) => Some(drug.clone()),
+                    DrugSelector::Class(_) => None,
+                },
+                class: match &line.selector {
+                    DrugSelector::Class(class) => Some(class.key().to_string()),
+                    DrugSelector::Drug(_) => None,
+                },
+            })
+            .collect(),
+        categories: report.categories.iter().map(group_dto).collect(),
+        groupings: report.groupings.iter().map(group_dto).collect(),
     }
 }
 
@@ -666,5 +752,6 @@ pub fn study_to_dto(study: &Study) -> StudyDto {
                 codes: drug.codes().iter().map(code_dto).collect(),
             })
             .collect(),
+        report: report_to_dto(&study.report),
     }
 }

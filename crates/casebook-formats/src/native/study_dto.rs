@@ -25,6 +25,57 @@ pub struct StudyDto {
     pub centers: Vec<CenterDto>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub drugs: Vec<DrugDto>,
+    #[serde(default, skip_serializing_if = "ReportDto::is_empty")]
+    pub report: ReportDto,
+}
+
+/// `[report]`: how the case-series report groups manifestations and tabulates treatments.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportDto {
+    /// `age` or `from-definitive-therapy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_axis: Option<String>,
+    /// Analyte keys whose trajectories are drawn, e.g. `["crp"]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lab_trajectories: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub chimerism_trajectory: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub treatments: Vec<TreatmentLineDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<ManifestationGroupDto>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groupings: Vec<ManifestationGroupDto>,
+}
+
+impl ReportDto {
+    fn is_empty(&self) -> bool {
+        self == &ReportDto::default()
+    }
+}
+
+/// A treatment line: exactly one of `drug` (a drug key) or `class` (a drug class key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreatmentLineDto {
+    pub id: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drug: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestationGroupDto {
+    pub id: String,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// HPO identifiers such as `HP:0001369`.
+    pub terms: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -83,6 +83,9 @@ pub struct ReportConfig {
     pub treatments: Vec<TreatmentLine>,
     /// The time axis of the swimmer plot.
     pub time_axis: TimeAxis,
+    /// The treatment line (by id) whose first course anchors the time axis of laboratory
+    /// trajectories (months from its start); `None` draws them against age.
+    pub trajectory_anchor: Option<Slug>,
     /// Laboratory analytes (keys such as `crp`) whose trajectories are drawn.
     pub lab_trajectories: Vec<crate::patient::Analyte>,
     /// Whether to draw myeloid donor chimerism over time.

@@ -15,7 +15,7 @@ against clinical rules, and exchanges them as study folders.\n\n\
 The registry is a SQLite file by default (sqlite://casebook.db); a shared multi-center registry \
 runs on PostgreSQL (postgres://user@host/db).",
     after_help = "Examples:\n  casebook demo\n  casebook import studies/was-anti-il1\n  casebook validate studies/was-anti-il1\n  \
-casebook export --study was-anti-il1 --out exported/\n  casebook zhu --eczema difficult-to-control --infections recurrent"
+casebook export --study was-anti-il1 --out exported/\n  casebook report --study was-anti-il1 --out report/\n  casebook zhu --eczema difficult-to-control --infections recurrent"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -63,6 +63,24 @@ Exit code 0: no errors (warnings may be printed); 1: errors found; 2: the check 
         /// A study in the registry
         #[arg(long, conflicts_with = "path")]
         study: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Write the case-series report of a study (HTML, JSON, CSV, SVG), or check a saved one
+    #[command(after_help = "Examples:\n  casebook report --study was-anti-il1 --out report/\n  casebook report --verify report/\n\n\
+The report folder holds report.html (self-contained; print it to PDF from a browser), report.json (every statistic with its definition, \
+numerator, denominator and patients), one CSV per table and one SVG per figure. --verify recomputes the report from the registry and says \
+whether the data, the configuration and every number still match.")]
+    Report {
+        /// The study to report on (may be left out when the registry holds one study)
+        #[arg(long)]
+        study: Option<String>,
+        /// The folder to write the report to
+        #[arg(long, required_unless_present = "verify")]
+        out: Option<PathBuf>,
+        /// Check a saved report folder against the registry instead of writing one
+        #[arg(long, conflicts_with_all = ["out", "study"])]
+        verify: Option<PathBuf>,
         #[command(flatten)]
         database: DatabaseArgs,
     },

@@ -9,6 +9,9 @@ use casebook_domain::rules::zhu::{Eczema, ImmunodeficiencyLab, Infections, Throm
 use casebook_domain::summary::summarize;
 use casebook_formats::native::folder::{read_study_folder_reporting, write_study_folder};
 use casebook_formats::{Finding, FormatError};
+use casebook_hpo::Hpo;
+use casebook_report::freeze::verify;
+use casebook_report::{build_report, read_report, write_report};
 use casebook_store::{DatabaseUrl, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -21,6 +24,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Export { study, out, database } => export(study.as_deref(), &out, &database).await,
         Command::Validate { path: Some(path), .. } => validate_folder(&path),
         Command::Validate { path: None, study, database } => validate_stored(study.as_deref(), &database).await,
+        Command::Report { verify: Some(dir), database, .. } => verify_report(&dir, &database).await,
+        Command::Report { study, out: Some(out), database, .. } => report(study.as_deref(), &out, &database).await,
+        Command::Report { .. } => bail!("give --out DIR to write a report, or --verify DIR to check one"),
         Command::Studies { database } => list_studies(&database).await,
         Command::Zhu(args) => zhu(&args),
         Command::Demo { out } => demo(&out).await,
@@ -158,6 +164,45 @@ async fn validate_stored(study: Option<&str>, database: &DatabaseArgs) -> anyhow
     Ok(if errors > 0 { Outcome::ValidationErrors } else { Outcome::Success })
 }
 
+/// Computes and writes a report; returns the path of report.html.
+async fn write_study_report(store: &Store, study_id: &str, out: &Path) -> anyhow::Result<std::path::PathBuf> {
+    let study = store.load_study(study_id).await?;
+    let patients = store.load_patients(study_id).await?;
+    let report = build_report(&study, &patients, Hpo::embedded());
+    write_report(out, &report).with_context(|| format!("writing the report to {}", out.display()))?;
+    Ok(out.join("report.html"))
+}
+
+async fn report(study: Option<&str>, out: &Path, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let store = open(database).await?;
+    let study_id = resolve_study(&store, study).await?;
+    let html = write_study_report(&store, &study_id, out).await?;
+    store.close().await;
+    println!("Report of study {study_id}: {}", html.display());
+    println!("Tables as CSV, figures as SVG and every statistic in report.json are in {}", out.display());
+    Ok(Outcome::Success)
+}
+
+async fn verify_report(dir: &Path, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let saved = read_report(dir).map_err(anyhow::Error::msg)?;
+    let store = open(database).await?;
+    let study = store.load_study(&saved.study.id).await?;
+    let patients = store.load_patients(&saved.study.id).await?;
+    store.close().await;
+    let recomputed = build_report(&study, &patients, Hpo::embedded());
+    let verification = verify(&saved, &recomputed);
+    if verification.matches() {
+        println!("The report in {} matches the registry: same data, configuration, software and numbers", dir.display());
+        Ok(Outcome::Success)
+    } else {
+        println!("The report in {} no longer matches the registry:", dir.display());
+        for difference in &verification.differences {
+            println!("  {difference}");
+        }
+        Ok(Outcome::ValidationErrors)
+    }
+}
+
 async fn list_studies(database: &DatabaseArgs) -> anyhow::Result<Outcome> {
     let store = open(database).await?;
     let studies = store.studies().await?;
@@ -213,8 +258,10 @@ async fn demo(out: &Path) -> anyhow::Result<Outcome> {
             std::fs::remove_file(&old).with_context(|| format!("removing the old demo registry {}", old.display()))?;
         }
     }
-    if study_dir.exists() {
-        std::fs::remove_dir_all(&study_dir).with_context(|| format!("removing the old demo study {}", study_dir.display()))?;
+    for old in [study_dir.clone(), out.join("report")] {
+        if old.exists() {
+            std::fs::remove_dir_all(&old).with_context(|| format!("removing the old demo folder {}", old.display()))?;
+        }
     }
     crate::reference_study::write_to(&study_dir).with_context(|| format!("writing the reference study to {}", study_dir.display()))?;
     let folder = match read_study_folder_reporting(&study_dir, &mut |_, _| {}) {
@@ -230,8 +277,10 @@ async fn demo(out: &Path) -> anyhow::Result<Outcome> {
     store.import_study(&folder.study, &folder.patients).await?;
     let study = store.load_study(folder.study.id.as_str()).await?;
     let patients = store.load_patients(folder.study.id.as_str()).await?;
+    let html = write_study_report(&store, folder.study.id.as_str(), &out.join("report")).await?;
     store.close().await;
     println!("{}", summarize(&study, &patients));
+    println!("Report: {}", html.display());
     println!("Registry: {}", database_file.display());
     println!("Study files: {}", study_dir.display());
     println!("Next: casebook validate --study {} --database {}", study.id, url);

@@ -638,6 +638,8 @@ pub fn study_from_dto(dto: &StudyDto) -> Result<Study, Vec<Diagnostic>> {
 
 fn report_from_dto(p: &mut Problems, dto: &ReportDto) -> Option<ReportConfig> {
     let time_axis = p.optional("report.time_axis", dto.time_axis.as_deref(), TimeAxis::parse).map(Option::unwrap_or_default);
+    let trajectory_anchor =
+        p.optional("report.trajectory_anchor", dto.trajectory_anchor.as_deref(), |id| Slug::parse("treatment line id", id));
     let lab_trajectories = p.list("report.lab_trajectories", &dto.lab_trajectories, |p, path, key| p.take(path, Analyte::parse(key)));
     let treatments = p.list("report.treatments", &dto.treatments, |p, path, line| {
         let id = p.take(format!("{path}.id"), Slug::parse("treatment line id", &line.id));
@@ -667,6 +669,15 @@ fn report_from_dto(p: &mut Problems, dto: &ReportDto) -> Option<ReportConfig> {
     };
     let categories = groups("categories", &dto.categories);
     let groupings = groups("groupings", &dto.groupings);
+    if let (Some(Some(anchor)), Some(treatments)) = (&trajectory_anchor, &treatments)
+        && !treatments.iter().any(|line| &line.id == anchor)
+    {
+        p.error(
+            "report.trajectory_anchor",
+            "unknown-treatment-line",
+            format!("there is no treatment line `{anchor}` in report.treatments"),
+        );
+    }
     if let (Some(categories), Some(groupings)) = (&categories, &groupings) {
         for (i, grouping) in groupings.iter().enumerate() {
             if let Some(category) = &grouping.category
@@ -681,6 +692,7 @@ fn report_from_dto(p: &mut Problems, dto: &ReportDto) -> Option<ReportConfig> {
         groupings: groupings?,
         treatments: treatments?,
         time_axis: time_axis?,
+        trajectory_anchor: trajectory_anchor?,
         lab_trajectories: lab_trajectories?,
         chimerism_trajectory: dto.chimerism_trajectory,
     })
@@ -695,6 +707,7 @@ fn report_to_dto(report: &ReportConfig) -> ReportDto {
     };
     ReportDto {
         time_axis: (report.time_axis != TimeAxis::default()).then(|| report.time_axis.key().to_string()),
+        trajectory_anchor: report.trajectory_anchor.as_ref().map(|anchor| anchor.to_string()),
         lab_trajectories: report.lab_trajectories.iter().map(|a| a.key().to_string()).collect(),
         chimerism_trajectory: report.chimerism_trajectory,
         treatments: report

@@ -36,6 +36,9 @@ pub struct ReportDto {
     /// `age` or `from-definitive-therapy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_axis: Option<String>,
+    /// A treatment line id whose first course anchors the time axis of laboratory trajectories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trajectory_anchor: Option<String>,
     /// Analyte keys whose trajectories are drawn, e.g. `["crp"]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lab_trajectories: Vec<String>,

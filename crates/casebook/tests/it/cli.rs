@@ -82,5 +82,7 @@ fn demo_builds_a_registry_and_prints_the_cohort() {
             assert!(text.contains(expected), "run {run}: `{expected}` missing from:\n{text}");
         }
         assert!(out.join("casebook.db").is_file());
+        assert!(text.contains("Report: "), "run {run}: the demo prints where its report is");
+        assert!(out.join("report/report.html").is_file());
     }
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod import_export;
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,53 @@
+//! Measures how long loading the embedded HPO release takes (decompress, parse, build the graph
+//! and the search index), and how long searches take once it is loaded.
+//!
+//! Run with `cargo run --release -p casebook-hpo --example load_time [N]`; N loads, 10 by default.
+
+use std::time::{Duration, Instant};
+
+use casebook_hpo::Hpo;
+
+fn main() {
+    let n_loads: u32 = std::env::args().nth(1).map(|arg| arg.parse().expect("N is a whole number")).unwrap_or(10);
+    let mut load_times = Vec::new();
+    let mut hpo = None;
+    for _ in 0..n_loads.max(1) {
+        let start = Instant::now();
+        let loaded = Hpo::load_embedded();
+        load_times.push(start.elapsed());
+        hpo = Some(loaded);
+    }
+    let hpo = hpo.expect("loaded at least once");
+    println!("{} ({} current terms)", hpo.attribution(), hpo.term_count());
+    println!("load: mean {:?}, min {:?}, max {:?} over {} loads", mean(&load_times), min(&load_times), max(&load_times), load_times.len());
+
+    let queries =
+        ["e", "ec", "eczema", "ecezma", "pyoderma", "pyoderma gangrenossum", "abnormality of the", "recurrent infec", "HP:0001369"];
+    let n_repeats = 50;
+    let mut all_searches = Vec::new();
+    for query in queries {
+        let mut times = Vec::new();
+        for _ in 0..n_repeats {
+            let start = Instant::now();
+            let hits = hpo.search(query, 10);
+            times.push(start.elapsed());
+            std::hint::black_box(hits);
+        }
+        let first = hpo.search(query, 1).first().map(|hit| format!("{} {}", hit.id, hit.label)).unwrap_or_default();
+        println!("search {query:?}: mean {:?}, max {:?}; first hit {first}", mean(&times), max(&times));
+        all_searches.extend(times);
+    }
+    println!("search: mean {:?}, max {:?} over {} searches", mean(&all_searches), max(&all_searches), all_searches.len());
+}
+
+fn mean(times: &[Duration]) -> Duration {
+    times.iter().sum::<Duration>() / u32::try_from(times.len()).expect("few samples")
+}
+
+fn min(times: &[Duration]) -> Duration {
+    times.iter().copied().min().unwrap_or_default()
+}
+
+fn max(times: &[Duration]) -> Duration {
+    times.iter().copied().max().unwrap_or_default()
+}

@@ -1,0 +1,303 @@
+//! The Human Phenotype Ontology (HPO) for Casebook: the release shipped inside the binary, its
+//! `is_a` graph, and a term search for autocomplete.
+//!
+//! [`Hpo::embedded`] gives the vendored release (HPO 2025-01-16, `vendor/hpo/hp.obo.gz`), parsed
+//! once on first use in well under half a second. [`Hpo::parse_obo`] reads any HPO release in OBO
+//! format. An [`Hpo`] answers:
+//!
+//! - what an identifier stands for: [`Hpo::term`] gives a [`TermRef`] (label, definition,
+//!   [`Synonym`]s, parents), and [`Hpo::lookup`] tells current, obsolete (with replacements),
+//!   merged (`alt_id`) and unknown identifiers apart ([`Lookup`]);
+//! - how terms relate: [`Hpo::ancestors`], [`Hpo::descendants`], [`Hpo::is_descendant_of`];
+//! - which terms a person means: [`Hpo::search`] ranks [`SearchHit`]s by [`MatchKind`].
+//!
+//! Identifiers are [`TermId`]s (`HP:` and seven digits, stored as the number). The graph methods
+//! take anything that is a [`TermKey`]: a `TermId`, a `TermRef` or a text such as `"HP:0000964"`.
+//!
+//! ```
+//! use casebook_hpo::{Hpo, Lookup, MatchKind};
+//!
+//! let hpo = Hpo::embedded();
+//! assert_eq!(hpo.release(), "2025-01-16");
+//!
+//! let eczema = hpo.term("HP:0000964").unwrap();
+//! assert_eq!(eczema.name(), "Eczematoid dermatitis");
+//! assert!(hpo.is_descendant_of("HP:0033399", "HP:0001945")); // Persistent fever is a Fever
+//!
+//! let hits = hpo.search("ecezma", 5); // a typo
+//! assert!(hits.iter().any(|hit| hit.id == eczema.id() && hit.kind == MatchKind::Fuzzy));
+//!
+//! assert!(matches!(hpo.lookup("HP:0000057"), Lookup::Obsolete { .. }));
+//! ```
+//!
+//! **Licence.** The HPO may be used and shipped only unaltered, acknowledged and with its release
+//! shown wherever terms are displayed: show [`Hpo::attribution`] (an about page, report footers)
+//! and cite [`CITATION`]. This crate therefore reads the release as it is and offers no way to
+//! edit terms or relations.
+//!
+//! Not here: phenotype annotations (`phenotype.hpoa`), other ontologies, semantic similarity,
+//! and any IO: the embedded release is compiled in, and other releases come in as text.
+
+#![deny(missing_docs)]
+
+mod error;
+mod graph;
+mod id;
+mod obo;
+mod search;
+mod term;
+
+use std::fmt;
+use std::io::Read;
+use std::sync::OnceLock;
+
+use crate::graph::Graph;
+use crate::search::SearchIndex;
+use crate::term::Term;
+
+pub use crate::error::HpoError;
+pub use crate::id::{TermId, TermKey};
+pub use crate::search::{MatchKind, SearchHit};
+pub use crate::term::{Lookup, Synonym, SynonymScope, TermRef};
+
+/// The citation the HPO licence asks for.
+pub const CITATION: &str = "Gargano MA et al., The Human Phenotype Ontology in 2024: phenotypes around the world, \
+                            Nucleic Acids Res 2024;52(D1):D1333-D1346";
+
+/// The vendored release, gzip-compressed, exactly as distributed.
+static EMBEDDED_OBO_GZ: &[u8] = include_bytes!("../../../vendor/hpo/hp.obo.gz");
+
+/// One HPO release: its terms, the `is_a` graph between them, and a search index.
+///
+/// Terms live in one table; identifiers and alt ids map to table positions through a sorted
+/// index, and parents and children are flat adjacency tables. An `Hpo` is immutable and `Sync`,
+/// so one instance serves every thread.
+pub struct Hpo {
+    data_version: String,
+    format_version: Option<String>,
+    terms: Vec<Term>,
+    /// Every identifier (primary and alt), sorted by number.
+    ids: Vec<(TermId, Slot)>,
+    n_current: usize,
+    graph: Graph,
+    search_index: SearchIndex,
+}
+
+/// What an identifier points at in the term table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// The identifier of the term's own stanza.
+    Primary(u32),
+    /// An `alt_id` listed by the term.
+    Alt(u32),
+}
+
+impl Hpo {
+    /// The vendored release (HPO 2025-01-16), parsed on first use and shared afterwards.
+    pub fn embedded() -> &'static Hpo {
+        static EMBEDDED: OnceLock<Hpo> = OnceLock::new();
+        EMBEDDED.get_or_init(Hpo::load_embedded)
+    }
+
+    /// Decompresses and parses the vendored release anew. Use [`Hpo::embedded`] instead unless a
+    /// separate instance is really wanted, e.g. to measure loading.
+    pub fn load_embedded() -> Hpo {
+        // The gzip trailer ends with the uncompressed size modulo 2^32, a good capacity hint.
+        let size_hint = EMBEDDED_OBO_GZ.last_chunk::<4>().map_or(0, |trailer| u32::from_le_bytes(*trailer) as usize);
+        let mut text = String::with_capacity(size_hint);
+        flate2::read::GzDecoder::new(EMBEDDED_OBO_GZ)
+            .read_to_string(&mut text)
+            .expect("the vendored vendor/hpo/hp.obo.gz is valid gzip-compressed UTF-8");
+        Hpo::parse_obo(&text).expect("the vendored vendor/hpo/hp.obo.gz is a valid HPO release")
+    }
+
+    /// Parses an HPO release in OBO format.
+    ///
+    /// Every `[Term]` needs an `id` and a `name`, every `is_a` must name a term of the file, and
+    /// the header must have a `data-version`. Errors name the line.
+    ///
+    /// ```
+    /// use casebook_hpo::{Hpo, HpoError};
+    /// let text = "data-version: hp/releases/2025-01-16\n\n[Term]\nid: HP:0000001\nname: All\n\n\
+    ///             [Term]\nid: HP:0000118\nname: Phenotypic abnormality\nis_a: HP:000001 ! All\n";
+    /// let error = Hpo::parse_obo(text).unwrap_err();
+    /// assert_eq!(error, HpoError::InvalidTermId { line: 10, value: "HP:000001".to_string() });
+    /// assert_eq!(error.to_string(), "line 10: `HP:000001` is not an HPO identifier: expected `HP:` followed by 7 digits");
+    /// ```
+    pub fn parse_obo(text: &str) -> Result<Hpo, HpoError> {
+        let parsed = obo::parse(text)?;
+        let terms = parsed.terms;
+
+        // Sorting by (id, table position) puts the later of two stanzas with one id second.
+        let mut primaries: Vec<(TermId, u32)> = terms.iter().enumerate().map(|(idx, term)| (term.id, as_u32(idx))).collect();
+        primaries.sort_unstable();
+        if let Some(pair) = primaries.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            return Err(HpoError::DuplicateTerm { line: parsed.id_lines[pair[1].1 as usize], id: pair[1].0.to_string() });
+        }
+
+        // An alt id that is also the id of a stanza (in HPO: an obsolete term) keeps pointing at
+        // that stanza, which says what replaces it.
+        let mut alt_entries: Vec<(TermId, u32, usize)> = Vec::with_capacity(parsed.alt_ids.len());
+        for &(alt_id, idx, line) in &parsed.alt_ids {
+            if primaries.binary_search_by_key(&alt_id, |&(id, _)| id).is_err() {
+                alt_entries.push((alt_id, idx, line));
+            }
+        }
+        // A stable sort keeps file order, so the second claim of an alt id is the one reported.
+        alt_entries.sort_by_key(|&(id, _, _)| id);
+        if let Some(pair) = alt_entries.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            return Err(HpoError::DuplicateAltId { line: pair[1].2, id: pair[1].0.to_string() });
+        }
+        let mut ids: Vec<(TermId, Slot)> = Vec::with_capacity(primaries.len() + alt_entries.len());
+        ids.extend(primaries.iter().map(|&(id, idx)| (id, Slot::Primary(idx))));
+        ids.extend(alt_entries.iter().map(|&(id, idx, _)| (id, Slot::Alt(idx))));
+        ids.sort_unstable_by_key(|&(id, _)| id);
+
+        let index_of = |id: TermId| ids.binary_search_by_key(&id, |&(id, _)| id).ok().map(|pos| ids[pos].1);
+        let mut edges: Vec<(u32, u32)> = Vec::with_capacity(parsed.is_a.len());
+        for &(child, parent_id, line) in &parsed.is_a {
+            match index_of(parent_id) {
+                Some(Slot::Primary(parent)) => edges.push((child, parent)),
+                _ => return Err(HpoError::UnknownParent { line, id: parent_id.to_string() }),
+            }
+        }
+        let graph = Graph::new(terms.len(), &edges);
+        let n_current = terms.iter().filter(|term| !term.obsolete).count();
+        let search_index = SearchIndex::build(&terms);
+        Ok(Hpo { data_version: parsed.data_version, format_version: parsed.format_version, terms, ids, n_current, graph, search_index })
+    }
+
+    /// The release date, e.g. `"2025-01-16"` for `data-version: hp/releases/2025-01-16`. A
+    /// `data-version` of another shape is returned whole.
+    pub fn release(&self) -> &str {
+        let version = self.data_version.strip_prefix("hp/releases/").unwrap_or(&self.data_version);
+        version.strip_suffix("/hp.obo").unwrap_or(version)
+    }
+
+    /// The header's `data-version` as written, e.g. `"hp/releases/2025-01-16"`.
+    pub fn data_version(&self) -> &str {
+        &self.data_version
+    }
+
+    /// The header's `format-version`, e.g. `"1.2"`, if the file has one.
+    pub fn format_version(&self) -> Option<&str> {
+        self.format_version.as_deref()
+    }
+
+    /// The acknowledgement the HPO licence asks to show wherever terms are displayed:
+    /// `"Human Phenotype Ontology, release 2025-01-16"`.
+    pub fn attribution(&self) -> String {
+        format!("Human Phenotype Ontology, release {}", self.release())
+    }
+
+    /// The number of current (non-obsolete) terms: 19,034 in the 2025-01-16 release.
+    pub fn term_count(&self) -> usize {
+        self.n_current
+    }
+
+    /// The number of `[Term]` stanzas, obsolete ones included: 19,484 in the 2025-01-16 release.
+    pub fn stanza_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Every term, obsolete ones included, in file order (which is identifier order in HPO releases).
+    pub fn terms(&self) -> impl ExactSizeIterator<Item = TermRef<'_>> {
+        (0..as_u32(self.terms.len())).map(move |idx| TermRef::new(self, idx))
+    }
+
+    /// The term an identifier names: its own term, or for an alt id the term it was merged into.
+    /// Obsolete terms are returned too; check [`TermRef::is_obsolete`], or use [`Hpo::lookup`].
+    pub fn term(&self, id: impl TermKey) -> Option<TermRef<'_>> {
+        let idx = self.index_of(id.term_id()?)?;
+        Some(TermRef::new(self, idx))
+    }
+
+    /// What an identifier stands for in this release. A text that is not an HPO identifier is
+    /// [`Lookup::Unknown`].
+    pub fn lookup(&self, id: impl TermKey) -> Lookup<'_> {
+        let Some(slot) = id.term_id().and_then(|id| self.slot_of(id)) else {
+            return Lookup::Unknown;
+        };
+        match slot {
+            Slot::Alt(idx) => Lookup::AltId { primary: TermRef::new(self, idx) },
+            Slot::Primary(idx) => {
+                let term = TermRef::new(self, idx);
+                if term.is_obsolete() {
+                    Lookup::Obsolete { term, replaced_by: term.replaced_by(), consider: term.consider() }
+                } else {
+                    Lookup::Current(term)
+                }
+            }
+        }
+    }
+
+    /// Every `is_a` ancestor of a term, without the term itself, each once, nearest first
+    /// (breadth-first, parents in file order). Empty for unknown identifiers and for roots.
+    pub fn ancestors(&self, id: impl TermKey) -> Vec<TermId> {
+        self.resolve(id).map(|idx| self.ids_of(&self.graph.ancestors(idx))).unwrap_or_default()
+    }
+
+    /// Every `is_a` descendant of a term, without the term itself, each once, nearest first
+    /// (breadth-first, children in file order). Empty for unknown identifiers and for leaves.
+    pub fn descendants(&self, id: impl TermKey) -> Vec<TermId> {
+        self.resolve(id).map(|idx| self.ids_of(&self.graph.descendants(idx))).unwrap_or_default()
+    }
+
+    /// Whether `id` is `ancestor` or lies under it. False when either is unknown. Alt ids count
+    /// as the term they were merged into.
+    pub fn is_descendant_of(&self, id: impl TermKey, ancestor: impl TermKey) -> bool {
+        match (self.resolve(id), self.resolve(ancestor)) {
+            (Some(idx), Some(ancestor_idx)) => self.graph.reaches_up(idx, ancestor_idx),
+            _ => false,
+        }
+    }
+
+    /// Current terms matching a query, best first, at most `limit` of them.
+    ///
+    /// Results are ranked by [`MatchKind`]: an identifier query (`HP:0000964`, `hp:0000964` or
+    /// `0000964`) first, then an exact label, an exact synonym, a label prefix, a synonym prefix,
+    /// word prefixes, and word prefixes with small typos. Within a kind, fewer edits come first,
+    /// then entries with fewer words beyond the query's, then the shorter label, then the lower
+    /// identifier, so results are deterministic. Matching ignores case, common accents and
+    /// repeated spaces. Obsolete terms are never returned; the identifier of one yields its
+    /// replacements.
+    ///
+    /// ```
+    /// use casebook_hpo::{Hpo, MatchKind};
+    /// let hits = Hpo::embedded().search("HP:0001369", 3);
+    /// assert_eq!((hits[0].label, hits[0].kind), ("Arthritis", MatchKind::Id));
+    /// ```
+    pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit<'_>> {
+        self.search_index.search(self, query, limit)
+    }
+
+    /// The table position of a term or alt id, resolved to the primary term.
+    fn index_of(&self, id: TermId) -> Option<u32> {
+        self.slot_of(id).map(|slot| match slot {
+            Slot::Primary(idx) | Slot::Alt(idx) => idx,
+        })
+    }
+
+    fn slot_of(&self, id: TermId) -> Option<Slot> {
+        let pos = self.ids.binary_search_by_key(&id, |&(id, _)| id).ok()?;
+        Some(self.ids[pos].1)
+    }
+
+    fn resolve(&self, id: impl TermKey) -> Option<u32> {
+        self.index_of(id.term_id()?)
+    }
+
+    fn ids_of(&self, indexes: &[u32]) -> Vec<TermId> {
+        indexes.iter().map(|&idx| self.terms[idx as usize].id).collect()
+    }
+}
+
+impl fmt::Debug for Hpo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hpo").field("data_version", &self.data_version).field("term_count", &self.n_current).finish_non_exhaustive()
+    }
+}
+
+fn as_u32(value: usize) -> u32 {
+    u32::try_from(value).expect("fewer than 2^32 terms")
+}

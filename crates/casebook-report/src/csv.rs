@@ -1,0 +1,78 @@
+//! Tables and statistics as CSV (RFC 4180: comma separated, fields quoted when needed).
+
+use crate::model::{Report, Table};
+
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
+}
+
+fn line(fields: impl IntoIterator<Item = String>) -> String {
+    let mut out = fields.into_iter().map(|f| field(&f)).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    out
+}
+
+/// A table as CSV: a `level` column for indentation, then the table's columns.
+pub fn table_csv(table: &Table) -> String {
+    let mut out = line(std::iter::once("level".to_string()).chain(table.columns.iter().cloned()));
+    for row in &table.rows {
+        out.push_str(&line(std::iter::once(row.level.to_string()).chain(row.cells.iter().map(|c| c.text.clone()))));
+    }
+    out
+}
+
+/// Every statistic, one per row, with its patients separated by spaces.
+pub fn statistics_csv(report: &Report) -> String {
+    let header = [
+        "id",
+        "section",
+        "label",
+        "kind",
+        "numerator",
+        "denominator",
+        "value",
+        "unit",
+        "ci95_low",
+        "ci95_high",
+        "min",
+        "max",
+        "display",
+        "definition",
+        "patients",
+    ];
+    let mut out = line(header.map(String::from));
+    let number = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v}"));
+    for s in &report.statistics {
+        out.push_str(&line([
+            s.id.clone(),
+            s.section.clone(),
+            s.label.clone(),
+            format!("{:?}", s.kind).to_lowercase(),
+            s.numerator.to_string(),
+            s.denominator.to_string(),
+            number(s.value),
+            s.unit.clone(),
+            number(s.ci95.map(|c| c.0)),
+            number(s.ci95.map(|c| c.1)),
+            number(s.min),
+            number(s.max),
+            s.display.clone(),
+            s.definition.clone(),
+            s.patients.join(" "),
+        ]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_with_commas_quotes_or_newlines_are_quoted() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a, b"), "\"a, b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+    }
+}

@@ -5,8 +5,8 @@ use casebook_domain::date::PartialDate;
 use casebook_domain::patient::{DefinitiveTherapyKind, Patient};
 use casebook_domain::study::{Study, TimeAxis};
 use casebook_plot::{
-    Bar, CellState, GridRow, Lane, Marker, MarkerShape, MarkerStyle, PhenotypeGridFigure, RowGroup, SeriesStyle, SwimmerFigure,
-    TrajectoryFigure, TrajectorySeries, render_phenotype_grid, render_swimmer, render_trajectories,
+    Bar, CellState, GridRow, Lane, Marker, MarkerShape, MarkerStyle, PhenotypeGridFigure, Rendered, RowGroup, SeriesStyle, SwimmerFigure,
+    TrajectoryFigure, TrajectorySeries, check_layout, render_phenotype_grid, render_swimmer, render_trajectories,
 };
 
 use crate::build::{ManifestationRow, Presence, in_line, treatment_lines};
@@ -39,6 +39,9 @@ pub fn figures(study: &Study, patients: &[Patient], grid: &[ManifestationRow]) -
     }
     if study.report.chimerism_trajectory {
         figures.extend(chimerism_trajectory(study, patients));
+    }
+    for (index, figure) in figures.iter_mut().enumerate() {
+        figure.title = format!("Figure {}. {}", index + 1, figure.title);
     }
     figures
 }
@@ -103,8 +106,9 @@ fn swimmer(study: &Study, patients: &[Patient]) -> FigureInfo {
     };
     let rendered = render_swimmer(&figure);
     FigureInfo {
+        layout_problems: layout_problems(&rendered),
         id: "figure-swimmer".into(),
-        title: "Figure 1. Treatment timelines".into(),
+        title: "Treatment timelines".into(),
         file: "figure-1-swimmer.svg".into(),
         caption: "Bars show treatment courses by line; markers show gene therapy, HSCT and response assessments; each lane ends at last follow-up.".into(),
         svg: rendered.svg,
@@ -135,12 +139,14 @@ fn phenotype_grid(study: &Study, patients: &[Patient], grid: &[ManifestationRow]
         columns: patients.iter().map(|p| p.pseudonym.to_string()).collect(),
         footnote: constructed_footnote(study),
     };
+    let rendered = render_phenotype_grid(&figure);
     FigureInfo {
+        layout_problems: layout_problems(&rendered),
         id: "figure-phenotype-grid".into(),
-        title: "Figure 2. Manifestations per patient".into(),
+        title: "Manifestations per patient".into(),
         file: "figure-2-phenotype-grid.svg".into(),
         caption: "Filled: present; open with a dash: assessed and absent; dotted: not assessed. k/N counts present over assessed.".into(),
-        svg: render_phenotype_grid(&figure).svg,
+        svg: rendered.svg,
     }
 }
 
@@ -190,12 +196,14 @@ fn lab_trajectory(study: &Study, patients: &[Patient], analyte: casebook_domain:
         y_range: None,
         events: if study.report.trajectory_anchor.is_some() { vec![(0.0, "Start".into())] } else { Vec::new() },
     };
+    let rendered = render_trajectories(&figure);
     Some(FigureInfo {
+        layout_problems: layout_problems(&rendered),
         id: format!("figure-{}", analyte.key()),
-        title: format!("Figure. {} over time", capitalise(analyte.label())),
+        title: format!("{} over time", capitalise(analyte.label())),
         file: format!("figure-{}.svg", analyte.key()),
         caption: format!("{} in {} per patient.", capitalise(analyte.label()), analyte.canonical_unit()),
-        svg: render_trajectories(&figure).svg,
+        svg: rendered.svg,
     })
 }
 
@@ -233,13 +241,23 @@ fn chimerism_trajectory(study: &Study, patients: &[Patient]) -> Option<FigureInf
         y_range: Some((0.0, 100.0)),
         events: Vec::new(),
     };
+    let rendered = render_trajectories(&figure);
     Some(FigureInfo {
+        layout_problems: layout_problems(&rendered),
         id: "figure-chimerism".into(),
-        title: "Figure. Myeloid donor chimerism after HSCT".into(),
+        title: "Myeloid donor chimerism after HSCT".into(),
         file: "figure-chimerism.svg".into(),
         caption: "Percentage of donor myeloid cells per HSCT patient; dashed lines mark the study's chimerism classes.".into(),
-        svg: render_trajectories(&figure).svg,
+        svg: rendered.svg,
     })
+}
+
+/// The problems [`check_layout`] finds in a rendered figure, as sentences.
+fn layout_problems(rendered: &Rendered) -> Vec<String> {
+    let report = check_layout(rendered);
+    let overlaps = report.overlaps.iter().map(|(a, b)| format!("`{}` overlaps `{}`", a.text, b.text));
+    let clipped = report.clipped.iter().map(|text| format!("`{}` is cut off", text.text));
+    overlaps.chain(clipped).collect()
 }
 
 fn capitalise(text: &str) -> String {

@@ -105,8 +105,16 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str("<li><a href=\"#statistics\">All statistics</a></li><li><a href=\"#methods\">Methods</a></li></ol></nav>\n");
 
-    out.push_str("<main>\n<section id=\"results\"><h2>Results</h2><p>");
+    out.push_str("<main>\n<section id=\"results\"><h2>Results</h2>");
+    let mut section = None;
     for sentence in &report.results_paragraph {
+        if section != Some(&sentence.section) {
+            if section.is_some() {
+                out.push_str("</p>");
+            }
+            out.push_str("<p>");
+            section = Some(&sentence.section);
+        }
         for part in &sentence.parts {
             match part {
                 SentencePart::Text { text } => out.push_str(&escape(text)),
@@ -118,7 +126,10 @@ pub fn render(report: &Report) -> String {
         }
         out.push(' ');
     }
-    out.push_str("</p><p class=\"note\">Each number links to its statistic, its definition and the patients it counts.</p></section>\n");
+    if section.is_some() {
+        out.push_str("</p>");
+    }
+    out.push_str("<p class=\"note\">Each number links to its statistic, its definition and the patients it counts.</p></section>\n");
 
     for table in &report.tables {
         table_html(&mut out, table);

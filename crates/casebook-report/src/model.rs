@@ -134,6 +134,9 @@ impl Cell {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sentence {
+    /// The report section the sentence belongs to; consecutive sentences of one section form a
+    /// paragraph.
+    pub section: String,
     pub parts: Vec<SentencePart>,
 }
 
@@ -157,4 +160,7 @@ pub struct FigureInfo {
     pub caption: String,
     #[serde(skip)]
     pub svg: String,
+    /// Text that overlaps other text or is cut off at the figure's edge; empty for a clean figure.
+    #[serde(skip)]
+    pub layout_problems: Vec<String>,
 }

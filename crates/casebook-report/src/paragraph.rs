@@ -9,12 +9,13 @@ use crate::model::{Sentence, SentencePart, Statistic};
 /// Builds one sentence from text and linked numbers.
 struct Writer<'a> {
     statistics: &'a [Statistic],
+    section: &'static str,
     parts: Vec<SentencePart>,
 }
 
 impl<'a> Writer<'a> {
     fn new(statistics: &'a [Statistic]) -> Writer<'a> {
-        Writer { statistics, parts: Vec::new() }
+        Writer { statistics, section: "cohort", parts: Vec::new() }
     }
 
     fn get(&self, id: &str) -> Option<&'a Statistic> {
@@ -47,7 +48,7 @@ impl<'a> Writer<'a> {
 
     fn finish(&mut self, sentences: &mut Vec<Sentence>) {
         if !self.parts.is_empty() {
-            sentences.push(Sentence { parts: std::mem::take(&mut self.parts) });
+            sentences.push(Sentence { section: self.section.to_string(), parts: std::mem::take(&mut self.parts) });
         }
     }
 }
@@ -113,6 +114,7 @@ pub fn results_paragraph(study: &Study, statistics: &[Statistic]) -> Vec<Sentenc
         w.finish(&mut sentences);
     }
 
+    w.section = "manifestations";
     // Manifestation groupings in the configured order; single-term groupings with the same
     // numbers are told together ("A and B were present in 4 patients each").
     let groupings: Vec<(&casebook_domain::study::ManifestationGroup, &Statistic)> = study
@@ -166,6 +168,7 @@ pub fn results_paragraph(study: &Study, statistics: &[Statistic]) -> Vec<Sentenc
         index += same.len().max(1);
     }
 
+    w.section = "treatments";
     for line in crate::build::configured_or_recorded_lines(study, statistics) {
         let prefix = format!("treatment.{}", line.0);
         let Some(exposed) = w.get(&format!("{prefix}.exposed")) else { continue };
@@ -220,6 +223,7 @@ pub fn results_paragraph(study: &Study, statistics: &[Statistic]) -> Vec<Sentenc
         }
     }
 
+    w.section = "definitive-therapy";
     if let (Some(gene_therapy), Some(hsct)) = (w.get("definitive.gene-therapy"), w.get("definitive.hsct"))
         && gene_therapy.numerator + hsct.numerator > 0
     {

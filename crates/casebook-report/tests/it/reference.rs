@@ -114,3 +114,23 @@ fn the_html_report_is_self_contained() {
     assert!(html.contains("HPO release 2025-01-16"));
     assert!(html.contains("Wilson"));
 }
+
+#[test]
+fn every_figure_is_legible_with_a_legend_and_axis_titles() {
+    let folder = repository().join("studies/was-anti-il1");
+    let study = casebook_formats::native::folder::read_study_folder(&folder).unwrap();
+    let report = casebook_report::build_report(&study.study, &study.patients, casebook_hpo::Hpo::embedded());
+    let expected: &[(&str, &[&str])] = &[
+        ("figure-swimmer", &["Age (years)", "Systemic corticosteroids", "Anakinra", "Canakinumab", "Gene therapy", "HSCT", "WAS-IT2-02"]),
+        ("figure-phenotype-grid", &["Present", "Not assessed", "Inflammatory joint involvement", "WAS-GB1-01"]),
+        ("figure-crp", &["Months from the start of anakinra", "C-reactive protein (mg/L)", "WAS-IT1-01"]),
+        ("figure-chimerism", &["Years from HSCT", "Myeloid donor chimerism (%)", "Full (≥95 %)"]),
+    ];
+    assert_eq!(report.figures.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(), expected.iter().map(|(id, _)| *id).collect::<Vec<_>>());
+    for (figure, (id, texts)) in report.figures.iter().zip(expected) {
+        assert!(figure.layout_problems.is_empty(), "{id}: {:?}", figure.layout_problems);
+        for text in *texts {
+            assert!(figure.svg.contains(&text.replace('&', "&amp;")), "{id} lacks `{text}`");
+        }
+    }
+}

@@ -103,7 +103,9 @@ impl fmt::Display for CodeSystem {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Curie {
     system: CodeSystem,
-    local: String,
+    /// The whole identifier, `PREFIX:LOCAL`, kept whole so that comparisons and lookups need no
+    /// formatting.
+    text: String,
 }
 
 impl Curie {
@@ -136,7 +138,7 @@ impl Curie {
         if !system.local_part_is_valid(local) {
             return Err(invalid());
         }
-        Ok(Curie { system, local: local.to_string() })
+        Ok(Curie { system, text: format!("{}:{local}", system.prefix()) })
     }
 
     pub fn system(&self) -> CodeSystem {
@@ -144,13 +146,18 @@ impl Curie {
     }
 
     pub fn local_id(&self) -> &str {
-        &self.local
+        &self.text[self.system.prefix().len() + 1..]
+    }
+
+    /// The identifier as text, `PREFIX:LOCAL`.
+    pub fn as_str(&self) -> &str {
+        &self.text
     }
 }
 
 impl fmt::Display for Curie {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.system.prefix(), self.local)
+        f.write_str(&self.text)
     }
 }
 

@@ -27,17 +27,48 @@ pub enum Presence {
 /// its ancestors, and an excluded term excludes everything below it. The patient was assessed
 /// when a term is present or every term is excluded.
 pub fn presence(ontology: &dyn Ontology, patient: &Patient, terms: &[Curie]) -> Presence {
-    let term_ids: Vec<String> = terms.iter().map(|t| t.to_string()).collect();
-    let present = patient.features.iter().filter(|f| !f.excluded).any(|f| {
-        let observed = f.term.id().to_string();
-        term_ids.iter().any(|term| ontology.is_same_or_descendant(&observed, term))
-    });
+    let present = patient.features.iter().filter(|f| !f.excluded).any(|f| terms.iter().any(|term| ontology.is_same_or_descendant(f.term.id().as_str(), term.as_str())));
     if present {
         return Presence::Present;
     }
-    let excluded = patient.features.iter().filter(|f| f.excluded).map(|f| f.term.id().to_string()).collect::<Vec<_>>();
-    let all_excluded = term_ids.iter().all(|term| excluded.iter().any(|e| ontology.is_same_or_descendant(term, e)));
-    if all_excluded && !term_ids.is_empty() { Presence::Excluded } else { Presence::NotAssessed }
+    let all_excluded = !terms.is_empty()
+        && terms.iter().all(|term| patient.features.iter().filter(|f| f.excluded).any(|f| ontology.is_same_or_descendant(term.as_str(), f.term.id().as_str())));
+    if all_excluded { Presence::Excluded } else { Presence::NotAssessed }
+}
+
+/// An ontology whose subsumption answers are remembered: a report asks the same few questions
+/// (recorded term under configured term) for every patient.
+pub struct CachedOntology<'a> {
+    inner: &'a dyn Ontology,
+    answers: std::cell::RefCell<std::collections::HashMap<String, std::collections::HashMap<String, bool>>>,
+}
+
+impl<'a> CachedOntology<'a> {
+    pub fn new(inner: &'a dyn Ontology) -> CachedOntology<'a> {
+        CachedOntology { inner, answers: Default::default() }
+    }
+}
+
+impl Ontology for CachedOntology<'_> {
+    fn is_same_or_descendant(&self, term: &str, ancestor: &str) -> bool {
+        if term == ancestor {
+            return true;
+        }
+        if let Some(answer) = self.answers.borrow().get(term).and_then(|answers| answers.get(ancestor)) {
+            return *answer;
+        }
+        let answer = self.inner.is_same_or_descendant(term, ancestor);
+        self.answers.borrow_mut().entry(term.to_string()).or_default().insert(ancestor.to_string(), answer);
+        answer
+    }
+
+    fn label(&self, id: &str) -> Option<String> {
+        self.inner.label(id)
+    }
+
+    fn release(&self) -> String {
+        self.inner.release()
+    }
 }
 
 /// Collects statistics in order, each with a unique id.

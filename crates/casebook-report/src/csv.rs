@@ -58,10 +58,16 @@ pub fn statistics_csv(report: &Report) -> String {
             number(s.max),
             s.display.clone(),
             s.definition.clone(),
-            s.patients.join(" "),
+            patients_field(&s.patients),
         ]));
     }
     out
+}
+
+/// Spreadsheets hold at most 32,767 characters in a cell; longer lists point to report.json.
+fn patients_field(patients: &[String]) -> String {
+    let joined = patients.join(" ");
+    if joined.len() <= 32_000 { joined } else { format!("({} patients; all named in report.json)", patients.len()) }
 }
 
 #[cfg(test)]

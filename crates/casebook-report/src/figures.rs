@@ -31,6 +31,17 @@ fn constructed_footnote(study: &Study) -> Option<String> {
     study.data_label.as_ref().map(|label| format!("Data: {label}"))
 }
 
+/// The most patients a per-patient figure shows; beyond this a figure of lanes or columns is no
+/// longer readable, and the tables carry every patient.
+pub const MAX_PATIENTS_PER_FIGURE: usize = 60;
+/// The most lines a trajectory figure shows.
+pub const MAX_TRAJECTORIES: usize = 12;
+
+/// A note for figures that show only the first patients.
+fn shown_note(shown: usize, total: usize) -> Option<String> {
+    (shown < total).then(|| format!("The first {shown} of {total} patients by pseudonym are shown."))
+}
+
 /// Every figure of the report, in order.
 pub fn figures(study: &Study, patients: &[Patient], grid: &[ManifestationRow]) -> Vec<FigureInfo> {
     let mut figures = vec![swimmer(study, patients), phenotype_grid(study, patients, grid)];
@@ -56,7 +67,8 @@ fn swimmer(study: &Study, patients: &[Patient]) -> FigureInfo {
         MarkerStyle { name: "HSCT".into(), shape: MarkerShape::Triangle },
         MarkerStyle { name: "Response assessed".into(), shape: MarkerShape::Circle },
     ];
-    let mut lanes: Vec<Lane> = patients
+    let shown = &patients[..patients.len().min(MAX_PATIENTS_PER_FIGURE)];
+    let mut lanes: Vec<Lane> = shown
         .iter()
         .filter_map(|patient| {
             let mut bars = Vec::new();
@@ -94,7 +106,10 @@ fn swimmer(study: &Study, patients: &[Patient]) -> FigureInfo {
     lanes.sort_by(|a, b| a.group.cmp(&b.group).then(a.label.cmp(&b.label)));
     let figure = SwimmerFigure {
         title: "Treatment timelines".into(),
-        subtitle: Some("One lane per patient; arrows mark courses ongoing at last follow-up".into()),
+        subtitle: Some(match shown_note(shown.len(), patients.len()) {
+            Some(note) => format!("One lane per patient; arrows mark courses ongoing at last follow-up. {note}"),
+            None => "One lane per patient; arrows mark courses ongoing at last follow-up".into(),
+        }),
         x_axis_title: match study.report.time_axis {
             TimeAxis::Age => "Age (years)".into(),
             TimeAxis::FromDefinitiveTherapy => "Years from first definitive therapy".into(),
@@ -116,11 +131,13 @@ fn swimmer(study: &Study, patients: &[Patient]) -> FigureInfo {
 }
 
 fn phenotype_grid(study: &Study, patients: &[Patient], grid: &[ManifestationRow]) -> FigureInfo {
+    let shown = patients.len().min(MAX_PATIENTS_PER_FIGURE);
     let mut groups: Vec<RowGroup> = Vec::new();
     for row in grid {
         let cells = row
             .presence
             .iter()
+            .take(shown)
             .map(|p| match p {
                 Presence::Present => CellState::Present,
                 Presence::Excluded => CellState::Excluded,
@@ -136,8 +153,8 @@ fn phenotype_grid(study: &Study, patients: &[Patient], grid: &[ManifestationRow]
     let figure = PhenotypeGridFigure {
         title: "Manifestations per patient".into(),
         row_groups: groups,
-        columns: patients.iter().map(|p| p.pseudonym.to_string()).collect(),
-        footnote: constructed_footnote(study),
+        columns: patients.iter().take(shown).map(|p| p.pseudonym.to_string()).collect(),
+        footnote: [shown_note(shown, patients.len()), constructed_footnote(study)].into_iter().flatten().reduce(|a, b| format!("{a} {b}")),
     };
     let rendered = render_phenotype_grid(&figure);
     FigureInfo {
@@ -176,6 +193,7 @@ fn lab_trajectory(study: &Study, patients: &[Patient], analyte: casebook_domain:
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
             (!points.is_empty()).then(|| TrajectorySeries { label: p.pseudonym.to_string(), points })
         })
+        .take(MAX_TRAJECTORIES)
         .collect();
     if series.is_empty() {
         return None;
@@ -223,6 +241,7 @@ fn chimerism_trajectory(study: &Study, patients: &[Patient]) -> Option<FigureInf
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
             (!points.is_empty()).then(|| TrajectorySeries { label: p.pseudonym.to_string(), points })
         })
+        .take(MAX_TRAJECTORIES)
         .collect();
     if series.is_empty() {
         return None;

@@ -5,6 +5,11 @@ use std::fmt::Write;
 
 use crate::model::{Report, SentencePart, Table};
 
+/// The most patients named per statistic in the page; report.json names them all.
+const PATIENTS_SHOWN: usize = 25;
+/// The most rows of the per-patient listing in the page; its CSV has them all.
+const LISTING_ROWS_SHOWN: usize = 200;
+
 const STYLE: &str = r#"
 :root { --ink: #1a1a1a; --muted: #555; --rule: #d0d0d0; --accent: #0b5cad; }
 * { box-sizing: border-box; }
@@ -46,14 +51,14 @@ fn anchor(statistic_id: &str) -> String {
     format!("stat-{}", statistic_id.replace([':', ' '], "_"))
 }
 
-fn table_html(out: &mut String, table: &Table) {
+fn table_html(out: &mut String, table: &Table, max_rows: usize) {
     let _ = writeln!(out, "<section id=\"{}\"><h2>{}</h2><table>", escape(&table.id), escape(&table.title));
     out.push_str("<thead><tr>");
     for column in &table.columns {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(column));
     }
     out.push_str("</tr></thead><tbody>\n");
-    for row in &table.rows {
+    for row in table.rows.iter().take(max_rows) {
         let _ = write!(out, "<tr class=\"level-{}\">", row.level);
         for (i, cell) in row.cells.iter().enumerate() {
             let class = if i > 0 && cell.statistic.is_some() { " class=\"value\"" } else { "" };
@@ -69,10 +74,20 @@ fn table_html(out: &mut String, table: &Table) {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table>");
+    if table.rows.len() > max_rows {
+        let _ = write!(out, "<p class=\"note\">The first {max_rows} of {} rows are shown; {}.csv has them all.</p>", table.rows.len(), escape(&table.id));
+    }
     if let Some(note) = &table.note {
         let _ = write!(out, "<p class=\"note\">{}</p>", escape(note));
     }
     out.push_str("</section>\n");
+}
+
+fn named_patients(patients: &[String]) -> String {
+    if patients.len() <= PATIENTS_SHOWN {
+        return patients.join(", ");
+    }
+    format!("{}, … and {} more (all in report.json)", patients[..PATIENTS_SHOWN].join(", "), patients.len() - PATIENTS_SHOWN)
 }
 
 /// Renders the whole report.
@@ -132,7 +147,8 @@ pub fn render(report: &Report) -> String {
     out.push_str("<p class=\"note\">Each number links to its statistic, its definition and the patients it counts.</p></section>\n");
 
     for table in &report.tables {
-        table_html(&mut out, table);
+        let max_rows = if table.id == "listing" { LISTING_ROWS_SHOWN } else { usize::MAX };
+        table_html(&mut out, table, max_rows);
     }
     for figure in &report.figures {
         let _ = writeln!(
@@ -157,7 +173,7 @@ pub fn render(report: &Report) -> String {
             escape(&statistic.display),
             interval,
             escape(&statistic.definition),
-            escape(&statistic.patients.join(", "))
+            escape(&named_patients(&statistic.patients))
         );
     }
     out.push_str("</tbody></table></section>\n</main>\n<footer id=\"methods\"><h2>Methods</h2><ul>");

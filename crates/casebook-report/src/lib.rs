@@ -56,16 +56,25 @@ impl Ontology for casebook_hpo::Hpo {
 
 /// Computes the whole report. Patients are taken in pseudonym order.
 pub fn build_report(study: &Study, patients: &[Patient], ontology: &dyn Ontology) -> Report {
-    let mut patients = patients.to_vec();
-    patients.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
+    let cached = build::CachedOntology::new(ontology);
+    let ontology: &dyn Ontology = &cached;
+    // The store hands patients over in pseudonym order; only an unsorted list is copied.
+    let patients: std::borrow::Cow<[Patient]> = if patients.is_sorted_by(|a, b| a.pseudonym <= b.pseudonym) {
+        std::borrow::Cow::Borrowed(patients)
+    } else {
+        let mut sorted = patients.to_vec();
+        sorted.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
+        std::borrow::Cow::Owned(sorted)
+    };
+    let patients: &[Patient] = &patients;
     let mut stats = Statistics { list: Vec::new() };
-    let table_1 = build::cohort(study, &patients, ontology, &mut stats);
-    let (manifestations, grid) = build::manifestations(study, &patients, ontology, &mut stats);
-    let treatments = build::treatments(study, &patients, &mut stats);
-    let definitive = build::definitive_therapy(study, &patients, &mut stats);
-    let listing = build::listing(study, &patients, ontology);
+    let table_1 = build::cohort(study, patients, ontology, &mut stats);
+    let (manifestations, grid) = build::manifestations(study, patients, ontology, &mut stats);
+    let treatments = build::treatments(study, patients, &mut stats);
+    let definitive = build::definitive_therapy(study, patients, &mut stats);
+    let listing = build::listing(study, patients, ontology);
     let results_paragraph = paragraph::results_paragraph(study, &stats.list);
-    let figures = figures::figures(study, &patients, &grid);
+    let figures = figures::figures(study, patients, &grid);
     let release = ontology.release();
     Report {
         study: StudyInfo {
@@ -74,7 +83,7 @@ pub fn build_report(study: &Study, patients: &[Patient], ontology: &dyn Ontology
             data_label: study.data_label.clone(),
             patients: patients.len(),
         },
-        freeze: freeze::freeze(study, &patients, &release),
+        freeze: freeze::freeze(study, patients, &release),
         methods: methods(study, &release),
         statistics: stats.list,
         tables: vec![table_1, manifestations, treatments, definitive, listing],
@@ -118,7 +127,9 @@ pub fn write_report(dir: &Path, report: &Report) -> std::io::Result<Vec<std::pat
         Ok(())
     };
     write("report.html", &html::render(report))?;
-    let mut json = serde_json::to_string_pretty(report).expect("a report always serializes");
+    // Indented for people up to a thousand patients; compact beyond, where every statistic names
+    // thousands of pseudonyms and indentation would multiply the size.
+    let mut json = if report.study.patients <= 1000 { serde_json::to_string_pretty(report) } else { serde_json::to_string(report) }.expect("a report always serializes");
     json.push('\n');
     write("report.json", &json)?;
     write("statistics.csv", &csv::statistics_csv(report))?;

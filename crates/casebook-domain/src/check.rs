@@ -197,12 +197,14 @@ fn check_dates(patient: &Patient, found: &mut Vec<Diagnostic>) {
     events.extend(patient.engraftment.iter().enumerate().map(|(i, measurement)| (format!("engraftment[{i}].date"), measurement.date)));
     events.extend(patient.zhu_assessments.iter().enumerate().map(|(i, assessment)| (format!("zhuAssessments[{i}].date"), assessment.date)));
     for (path, date) in &events {
-        if date.definitely_cmp(&patient.birth) == Some(Ordering::Less) {
+        if let Some(birth) = patient.birth
+            && date.definitely_cmp(&birth) == Some(Ordering::Less)
+        {
             found.push(Diagnostic::new(
                 Level::Error,
                 path.clone(),
                 "date-before-birth",
-                format!("{date} is before the birth date {}", patient.birth),
+                format!("{date} is before the birth date {birth}"),
             ));
         }
         if let Some(last) = patient.last_follow_up

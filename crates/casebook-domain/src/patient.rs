@@ -41,7 +41,8 @@ macro_rules! keyword_enum {
     };
 }
 
-/// A pseudonymous patient identifier such as `WAS-IT1-01`: 2–32 letters, digits, `-` or `_`.
+/// A pseudonymous patient identifier such as `WAS-IT1-01`: 2–80 letters, digits, `-` or `_`
+/// (long enough for published case ids such as `PMID_28884947_Clinical_presentation`).
 ///
 /// Only pseudonyms are stored; the rule keeps out names (no spaces) and makes accidental
 /// record numbers visible by shape (an all-digit pseudonym is refused).
@@ -51,8 +52,8 @@ pub struct Pseudonym(String);
 impl Pseudonym {
     pub fn parse(text: &str) -> Result<Pseudonym, DomainError> {
         let invalid = |reason: &str| DomainError::InvalidText { field: "pseudonym", reason: format!("`{text}` {reason}") };
-        if !(2..=32).contains(&text.len()) {
-            return Err(invalid("must be 2 to 32 characters long"));
+        if !(2..=80).contains(&text.len()) {
+            return Err(invalid("must be 2 to 80 characters long"));
         }
         if !text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
             return Err(invalid("may contain only letters, digits, `-` and `_`"));
@@ -118,7 +119,8 @@ pub struct Patient {
     pub center: Slug,
     pub source: Source,
     pub sex: Sex,
-    pub birth: PartialDate,
+    /// Year and month of birth; unknown for cases taken from publications that give only ages.
+    pub birth: Option<PartialDate>,
     pub family_history: Option<bool>,
     pub consanguinity: Option<bool>,
     pub vital_status: VitalStatus,
@@ -136,12 +138,28 @@ pub struct Patient {
     pub engraftment: Vec<EngraftmentMeasurement>,
     pub zhu_assessments: Vec<ZhuAssessment>,
     pub notes: Option<String>,
+    /// The document this record was imported from, kept verbatim when it holds more than the
+    /// record can (a phenopacket's variant descriptors, for instance), so that exporting the
+    /// unchanged record gives that document back.
+    pub source_document: Option<SourceDocument>,
+}
+
+/// A document a patient record was imported from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceDocument {
+    /// The format, e.g. `phenopacket-v2`.
+    pub format: String,
+    /// The document in its canonical text form.
+    pub content: String,
+    /// A fingerprint of the record as imported; the document is current while the record still
+    /// has it.
+    pub record_fingerprint: String,
 }
 
 impl Patient {
     /// The age at a date, derived from the birth date (never typed).
     pub fn age_at(&self, date: &PartialDate) -> Option<Age> {
-        Age::between(&self.birth, date)
+        Age::between(self.birth.as_ref()?, date)
     }
 
     /// The latest recorded definitive therapy that is certainly before `date`.
@@ -678,7 +696,8 @@ mod tests {
     #[test]
     fn pseudonyms_refuse_names_and_record_numbers() {
         assert!(Pseudonym::parse("WAS-IT1-01").is_ok());
-        for bad in ["Mario Rossi", "1234567", "x", "WAS/01", "a-very-long-pseudonym-that-goes-on-and-on"] {
+        let too_long = "P".repeat(81);
+        for bad in ["Mario Rossi", "1234567", "x", "WAS/01", too_long.as_str()] {
             assert!(Pseudonym::parse(bad).is_err(), "`{bad}` must be refused");
         }
     }

@@ -21,7 +21,11 @@ use casebook_report::{build_report, write_report};
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: f64 = status.lines().find_map(|line| line.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0.0);
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0.0);
     kib / 1024.0
 }
 
@@ -58,7 +62,8 @@ fn main() {
     // One row per patient with the Table 1 variables, for tableone.
     let mut csv = String::from("pseudonym,center,sex,zhu_severe,eczema,inflammatory_cutaneous,arthritis,ibd,fever,gene_therapy,hsct\n");
     let group = |id: &str| study.report.groupings.iter().find(|g| g.id.as_str() == id).expect("grouping exists").terms.clone();
-    let groups: Vec<_> = ["eczema", "inflammatory-cutaneous", "inflammatory-joint", "ibd", "prominent-fever"].iter().map(|id| group(id)).collect();
+    let groups: Vec<_> =
+        ["eczema", "inflammatory-cutaneous", "inflammatory-joint", "ibd", "prominent-fever"].iter().map(|id| group(id)).collect();
     for patient in &patients {
         let cells: Vec<&str> = groups
             .iter()

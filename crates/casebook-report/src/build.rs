@@ -27,12 +27,18 @@ pub enum Presence {
 /// its ancestors, and an excluded term excludes everything below it. The patient was assessed
 /// when a term is present or every term is excluded.
 pub fn presence(ontology: &dyn Ontology, patient: &Patient, terms: &[Curie]) -> Presence {
-    let present = patient.features.iter().filter(|f| !f.excluded).any(|f| terms.iter().any(|term| ontology.is_same_or_descendant(f.term.id().as_str(), term.as_str())));
+    let present = patient
+        .features
+        .iter()
+        .filter(|f| !f.excluded)
+        .any(|f| terms.iter().any(|term| ontology.is_same_or_descendant(f.term.id().as_str(), term.as_str())));
     if present {
         return Presence::Present;
     }
     let all_excluded = !terms.is_empty()
-        && terms.iter().all(|term| patient.features.iter().filter(|f| f.excluded).any(|f| ontology.is_same_or_descendant(term.as_str(), f.term.id().as_str())));
+        && terms.iter().all(|term| {
+            patient.features.iter().filter(|f| f.excluded).any(|f| ontology.is_same_or_descendant(term.as_str(), f.term.id().as_str()))
+        });
     if all_excluded { Presence::Excluded } else { Presence::NotAssessed }
 }
 

@@ -12,14 +12,14 @@ use casebook_plot::{
 use crate::build::{ManifestationRow, Presence, in_line, treatment_lines};
 use crate::model::FigureInfo;
 
-fn years_since_birth(patient: &Patient, date: &PartialDate) -> f64 {
-    (date.earliest_day_number() - patient.birth.earliest_day_number()) as f64 / 365.25
+fn years_since_birth(patient: &Patient, date: &PartialDate) -> Option<f64> {
+    Some((date.earliest_day_number() - patient.birth?.earliest_day_number()) as f64 / 365.25)
 }
 
 /// The x position of a date on the study's time axis.
 fn position(study: &Study, patient: &Patient, date: &PartialDate) -> Option<f64> {
     match study.report.time_axis {
-        TimeAxis::Age => Some(years_since_birth(patient, date)),
+        TimeAxis::Age => years_since_birth(patient, date),
         TimeAxis::FromDefinitiveTherapy => {
             let anchor = patient.definitive_therapies.iter().min_by_key(|t| t.date.sort_key())?;
             Some((date.earliest_day_number() - anchor.date.earliest_day_number()) as f64 / 365.25)
@@ -176,7 +176,7 @@ fn lab_position(study: &Study, patient: &Patient, date: &PartialDate) -> Option<
             let start = crate::build::first_course(study, &line, patient)?.start;
             Some((date.earliest_day_number() - start.earliest_day_number()) as f64 / 30.4375)
         }
-        None => Some(years_since_birth(patient, date)),
+        None => years_since_birth(patient, date),
     }
 }
 

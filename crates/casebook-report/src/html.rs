@@ -75,7 +75,12 @@ fn table_html(out: &mut String, table: &Table, max_rows: usize) {
     }
     out.push_str("</tbody></table>");
     if table.rows.len() > max_rows {
-        let _ = write!(out, "<p class=\"note\">The first {max_rows} of {} rows are shown; {}.csv has them all.</p>", table.rows.len(), escape(&table.id));
+        let _ = write!(
+            out,
+            "<p class=\"note\">The first {max_rows} of {} rows are shown; {}.csv has them all.</p>",
+            table.rows.len(),
+            escape(&table.id)
+        );
     }
     if let Some(note) = &table.note {
         let _ = write!(out, "<p class=\"note\">{}</p>", escape(note));

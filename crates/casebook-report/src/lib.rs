@@ -129,7 +129,8 @@ pub fn write_report(dir: &Path, report: &Report) -> std::io::Result<Vec<std::pat
     write("report.html", &html::render(report))?;
     // Indented for people up to a thousand patients; compact beyond, where every statistic names
     // thousands of pseudonyms and indentation would multiply the size.
-    let mut json = if report.study.patients <= 1000 { serde_json::to_string_pretty(report) } else { serde_json::to_string(report) }.expect("a report always serializes");
+    let mut json = if report.study.patients <= 1000 { serde_json::to_string_pretty(report) } else { serde_json::to_string(report) }
+        .expect("a report always serializes");
     json.push('\n');
     write("report.json", &json)?;
     write("statistics.csv", &csv::statistics_csv(report))?;

@@ -86,7 +86,7 @@ pub fn patient_from_dto(dto: &PatientDto) -> Result<Patient, Vec<Diagnostic>> {
     let center = p.take("center", Slug::parse("center", &dto.center));
     let source = p.take("source", Source::parse(&dto.source));
     let sex = p.take("sex", Sex::parse(&dto.sex));
-    let birth = p.take("birth", date(&dto.birth));
+    let birth = p.optional("birth", dto.birth.as_deref(), date);
     let vital_status = p.take("vitalStatus", VitalStatus::parse(&dto.vital_status));
     let last_follow_up = p.optional("lastFollowUp", dto.last_follow_up.as_deref(), date);
     let cause_of_death = optional_text(&mut p, "causeOfDeath".into(), "cause of death", &dto.cause_of_death);
@@ -166,6 +166,11 @@ pub fn patient_from_dto(dto: &PatientDto) -> Result<Patient, Vec<Diagnostic>> {
         })
     });
     let notes = optional_text(&mut p, "notes".into(), "notes", &dto.notes);
+    let source_document = dto.source_document.as_ref().map(|source| SourceDocument {
+        format: source.format.clone(),
+        content: serde_json::to_string_pretty(&source.content).expect("a JSON value always serializes"),
+        record_fingerprint: source.record_fingerprint.clone(),
+    });
 
     let build = || {
         Some(Patient {
@@ -191,6 +196,7 @@ pub fn patient_from_dto(dto: &PatientDto) -> Result<Patient, Vec<Diagnostic>> {
             engraftment: engraftment?,
             zhu_assessments: zhu_assessments?,
             notes: notes?,
+            source_document,
         })
     };
     match build() {
@@ -404,7 +410,7 @@ pub fn patient_to_dto(patient: &Patient) -> PatientDto {
         center: patient.center.to_string(),
         source: patient.source.key().into(),
         sex: patient.sex.key().into(),
-        birth: patient.birth.to_string(),
+        birth: patient.birth.map(|d| d.to_string()),
         family_history: patient.family_history,
         consanguinity: patient.consanguinity,
         vital_status: patient.vital_status.key().into(),
@@ -471,6 +477,11 @@ pub fn patient_to_dto(patient: &Patient) -> PatientDto {
             })
             .collect(),
         notes: patient.notes.clone(),
+        source_document: patient.source_document.as_ref().map(|source| SourceDocumentDto {
+            format: source.format.clone(),
+            record_fingerprint: source.record_fingerprint.clone(),
+            content: serde_json::from_str(&source.content).expect("a stored source document is JSON"),
+        }),
     }
 }
 

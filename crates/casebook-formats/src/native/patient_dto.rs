@@ -13,7 +13,8 @@ pub struct PatientDto {
     pub center: String,
     pub source: String,
     pub sex: String,
-    pub birth: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_history: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,6 +48,18 @@ pub struct PatientDto {
     pub zhu_assessments: Vec<ZhuAssessmentDto>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_document: Option<SourceDocumentDto>,
+}
+
+/// The document a record was imported from, kept verbatim (see the domain's `SourceDocument`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SourceDocumentDto {
+    pub format: String,
+    pub record_fingerprint: String,
+    /// The document itself, as JSON.
+    pub content: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

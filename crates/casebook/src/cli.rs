@@ -84,6 +84,9 @@ whether the data, the configuration and every number still match.")]
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Look up Human Phenotype Ontology terms (the release vendored in Casebook)
+    #[command(subcommand)]
+    Hpo(HpoCommand),
     /// List the studies in the registry
     Studies {
         #[command(flatten)]
@@ -103,6 +106,27 @@ The reference study was-anti-il1 has seven constructed patients that match the p
         /// The folder for the demo registry and the study files (replaced if it holds an old demo)
         #[arg(long, default_value = "casebook-demo")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HpoCommand {
+    /// Find terms by label, synonym or id, best match first
+    #[command(
+        after_help = "Examples:\n  casebook hpo search eczema\n  casebook hpo search \"pyoderma gang\"\n  casebook hpo search HP:0001369"
+    )]
+    Search {
+        /// Words of a label or synonym, or an HPO id
+        text: String,
+        /// How many terms to show
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Show a term: label, definition, synonyms, parents and children
+    #[command(after_help = "Example:\n  casebook hpo show HP:0000964")]
+    Show {
+        /// An HPO id such as HP:0000964
+        id: String,
     },
 }
 

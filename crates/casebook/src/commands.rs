@@ -16,7 +16,7 @@ use casebook_store::{DatabaseUrl, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::Outcome;
-use crate::cli::{Cli, Command, DatabaseArgs, ZhuArgs};
+use crate::cli::{Cli, Command, DatabaseArgs, HpoCommand, ZhuArgs};
 
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
@@ -28,6 +28,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Report { study, out: Some(out), database, .. } => report(study.as_deref(), &out, &database).await,
         Command::Report { .. } => bail!("give --out DIR to write a report, or --verify DIR to check one"),
         Command::Studies { database } => list_studies(&database).await,
+        Command::Hpo(HpoCommand::Search { text, limit }) => hpo_search(&text, limit),
+        Command::Hpo(HpoCommand::Show { id }) => hpo_show(&id),
         Command::Zhu(args) => zhu(&args),
         Command::Demo { out } => demo(&out).await,
     }
@@ -213,6 +215,60 @@ async fn list_studies(database: &DatabaseArgs) -> anyhow::Result<Outcome> {
     for study in studies {
         println!("{:<24} {:>3} centers {:>6} patients  {}", study.id, study.centers, study.patients, study.title);
     }
+    Ok(Outcome::Success)
+}
+
+fn hpo_search(text: &str, limit: usize) -> anyhow::Result<Outcome> {
+    let hpo = Hpo::embedded();
+    let hits = hpo.search(text, limit);
+    if hits.is_empty() {
+        println!("No HPO term matches `{text}`");
+    }
+    for hit in &hits {
+        if hit.matched_text == hit.label {
+            println!("{}  {}", hit.id, hit.label);
+        } else {
+            println!("{}  {}  (matched \"{}\")", hit.id, hit.label, hit.matched_text);
+        }
+    }
+    println!("Human Phenotype Ontology, release {}", hpo.release());
+    Ok(Outcome::Success)
+}
+
+fn hpo_show(id: &str) -> anyhow::Result<Outcome> {
+    let hpo = Hpo::embedded();
+    let term = match hpo.lookup(id) {
+        casebook_hpo::Lookup::Current(term) => term,
+        casebook_hpo::Lookup::AltId { primary } => {
+            println!("{id} is an alternative id of {}", primary.curie());
+            primary
+        }
+        casebook_hpo::Lookup::Obsolete { term, replaced_by, .. } => {
+            let replacements: Vec<String> = replaced_by.iter().map(|r| r.to_string()).collect();
+            println!(
+                "{} {} is obsolete; use {}",
+                term.curie(),
+                term.name(),
+                if replacements.is_empty() { "a current term".into() } else { replacements.join(" or ") }
+            );
+            term
+        }
+        casebook_hpo::Lookup::Unknown => bail!("`{id}` is not a term of HPO release {}", hpo.release()),
+    };
+    println!("{}  {}", term.curie(), term.name());
+    if let Some(definition) = term.definition() {
+        println!("Definition: {definition}");
+    }
+    for synonym in term.synonyms() {
+        println!("Synonym ({}): {}", synonym.scope().as_str(), synonym.text());
+    }
+    for parent in term.parents() {
+        println!("Parent: {}  {}", parent.curie(), parent.name());
+    }
+    for child in term.children() {
+        println!("Child: {}  {}", child.curie(), child.name());
+    }
+    println!("Human Phenotype Ontology, release {}", hpo.release());
     Ok(Outcome::Success)
 }
 

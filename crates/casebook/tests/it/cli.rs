@@ -7,7 +7,7 @@ fn help_shows_examples_for_every_command() {
     let output = casebook(&["--help"]);
     assert!(output.status.success());
     assert!(stdout(&output).contains("Examples:"), "{}", stdout(&output));
-    for command in ["import", "export", "validate", "zhu", "demo"] {
+    for command in ["import", "export", "validate", "zhu", "demo", "report"] {
         let output = casebook(&[command, "--help"]);
         assert!(stdout(&output).contains("Example"), "`casebook {command} --help` has no example: {}", stdout(&output));
     }
@@ -85,4 +85,27 @@ fn demo_builds_a_registry_and_prints_the_cohort() {
         assert!(text.contains("Report: "), "run {run}: the demo prints where its report is");
         assert!(out.join("report/report.html").is_file());
     }
+}
+
+#[test]
+fn hpo_search_ranks_the_best_term_first_and_shows_the_release() {
+    let output = casebook(&["hpo", "search", "eczema", "--limit", "3"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("HP:0000964  Eczematoid dermatitis"), "{text}");
+    assert_eq!(text.lines().count(), 4, "three terms and the release line: {text}");
+    assert!(text.ends_with("Human Phenotype Ontology, release 2025-01-16\n"), "{text}");
+}
+
+#[test]
+fn hpo_show_gives_the_term_and_the_replacement_of_an_obsolete_id() {
+    let output = casebook(&["hpo", "show", "HP:0033399"]);
+    let text = stdout(&output);
+    assert!(text.starts_with("HP:0033399  Persistent fever"), "{text}");
+    assert!(text.contains("Parent: HP:0001945  Fever"), "{text}");
+    let output = casebook(&["hpo", "show", "HP:0000976"]);
+    assert!(stdout(&output).contains("is obsolete; use HP:0000964"), "{}", stdout(&output));
+    let output = casebook(&["hpo", "show", "HP:9999999"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("is not a term of HPO release 2025-01-16"), "{}", stderr(&output));
 }

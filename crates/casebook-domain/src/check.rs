@@ -40,11 +40,13 @@ impl fmt::Display for Level {
 /// One finding of a rule at one place of a record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
+    /// Whether the finding blocks a save ([`Level::Error`]) or only informs.
     pub level: Level,
     /// Where in the record, as a JSON-style path (`courses[1].dose`).
     pub path: String,
     /// A stable rule id such as `course-end-before-start`.
     pub rule: String,
+    /// What is wrong, for the person who entered the record; no trailing full stop.
     pub message: String,
     /// Where the rule comes from, for clinical rules.
     pub source: Option<String>,
@@ -69,8 +71,11 @@ impl fmt::Display for Diagnostic {
 /// Values derived from a course: the weight used and the doses per kilogram.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CourseDerivation {
+    /// The date of the body weight used; `None` when no weight was recorded on or before the start.
     pub weight_date: Option<PartialDate>,
+    /// The per-kilogram doses; `None` when the dose, the frequency or a usable weight is missing.
     pub derived: Option<DerivedDose>,
+    /// The findings of the dose-plausibility rules, with paths under the course's path.
     pub diagnostics: Vec<Diagnostic>,
 }
 

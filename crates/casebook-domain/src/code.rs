@@ -141,10 +141,12 @@ impl Curie {
         Ok(Curie { system, text: format!("{}:{local}", system.prefix()) })
     }
 
+    /// The system the identifier belongs to.
     pub fn system(&self) -> CodeSystem {
         self.system
     }
 
+    /// The part after `PREFIX:`, e.g. `0000964` for `HP:0000964`.
     pub fn local_id(&self) -> &str {
         &self.text[self.system.prefix().len() + 1..]
     }
@@ -183,10 +185,12 @@ impl Code {
         Code::new(Curie::parse_in(system, id)?, label)
     }
 
+    /// The checked identifier.
     pub fn id(&self) -> &Curie {
         &self.id
     }
 
+    /// The label shown to people, trimmed and never empty.
     pub fn label(&self) -> &str {
         &self.label
     }

@@ -12,8 +12,11 @@ use crate::error::DomainError;
 /// How much of a date is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DatePrecision {
+    /// Only the year is known (`YYYY`).
     Year,
+    /// The year and month are known (`YYYY-MM`).
     Month,
+    /// The full date is known (`YYYY-MM-DD`).
     Day,
 }
 
@@ -80,6 +83,7 @@ impl PartialDate {
         Ok(PartialDate { year, month: Some(month), day: Some(day) })
     }
 
+    /// How much of the date is known.
     pub fn precision(&self) -> DatePrecision {
         match (self.month, self.day) {
             (None, _) => DatePrecision::Year,
@@ -88,14 +92,17 @@ impl PartialDate {
         }
     }
 
+    /// The year, 1900–2199.
     pub fn year_value(&self) -> i32 {
         self.year
     }
 
+    /// The month, 1–12; `None` when only the year is known.
     pub fn month_value(&self) -> Option<u8> {
         self.month
     }
 
+    /// The day of the month; `None` unless the date is known to the day.
     pub fn day_value(&self) -> Option<u8> {
         self.day
     }
@@ -183,14 +190,17 @@ impl Age {
         Age { min_months: months, max_months: months }
     }
 
+    /// The youngest the person can have been, in completed months.
     pub fn min_months(&self) -> i64 {
         self.min_months
     }
 
+    /// The oldest the person can have been, in completed months.
     pub fn max_months(&self) -> i64 {
         self.max_months
     }
 
+    /// Whether the dates were precise enough to give a single number of months.
     pub fn is_exact(&self) -> bool {
         self.min_months == self.max_months
     }

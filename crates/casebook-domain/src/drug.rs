@@ -26,6 +26,7 @@ pub enum DrugClass {
 }
 
 impl DrugClass {
+    /// Every class, in the order of the enum.
     pub const ALL: [DrugClass; 5] = [
         DrugClass::Il1Blocker,
         DrugClass::SystemicCorticosteroid,
@@ -34,6 +35,7 @@ impl DrugClass {
         DrugClass::Other,
     ];
 
+    /// The lowercase key used in `study.toml`, e.g. `il1-blocker`.
     pub fn key(self) -> &'static str {
         match self {
             DrugClass::Il1Blocker => "il1-blocker",
@@ -44,6 +46,7 @@ impl DrugClass {
         }
     }
 
+    /// Parses a [`DrugClass::key`]; the error lists every accepted key.
     pub fn parse(text: &str) -> Result<DrugClass, DomainError> {
         parse_key("drug class", text, &DrugClass::ALL, |c| c.key())
     }
@@ -84,22 +87,27 @@ impl Drug {
         Ok(Drug { key: key.to_string(), name: name.trim().to_string(), class, codes, prednisone_equivalence })
     }
 
+    /// The lowercase international non-proprietary name that patient files refer to, e.g. `anakinra`.
     pub fn key(&self) -> &str {
         &self.key
     }
 
+    /// The name shown in reports.
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// The drug's class, which decides which dose rules apply.
     pub fn class(&self) -> DrugClass {
         self.class
     }
 
+    /// External identifiers (DrugBank, ChEBI); empty when none has been verified.
     pub fn codes(&self) -> &[Code] {
         &self.codes
     }
 
+    /// Milligrams of prednisone equivalent to 1 mg of this drug; `None` for anything but a systemic corticosteroid.
     pub fn prednisone_equivalence(&self) -> Option<f64> {
         self.prednisone_equivalence
     }
@@ -160,10 +168,12 @@ impl DrugCatalog {
         self
     }
 
+    /// The drug with this key; `None` when neither the built-in catalogue nor the study declares it.
     pub fn get(&self, key: &str) -> Option<&Drug> {
         self.drugs.iter().find(|drug| drug.key == key)
     }
 
+    /// Every drug; those the study added or refined come last.
     pub fn drugs(&self) -> &[Drug] {
         &self.drugs
     }
@@ -172,16 +182,23 @@ impl DrugCatalog {
 /// Route of administration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Route {
+    /// Under the skin (`sc`), e.g. anakinra, canakinumab, rilonacept.
     Subcutaneous,
+    /// Into a vein (`iv`), e.g. high-dose anakinra (off-label).
     Intravenous,
+    /// By mouth (`oral`), e.g. prednisone.
     Oral,
+    /// On the skin (`topical`).
     Topical,
+    /// Into a muscle (`im`).
     Intramuscular,
 }
 
 impl Route {
+    /// Every route, in the order of the enum.
     pub const ALL: [Route; 5] = [Route::Subcutaneous, Route::Intravenous, Route::Oral, Route::Topical, Route::Intramuscular];
 
+    /// The lowercase key used in patient files, e.g. `sc`.
     pub fn key(self) -> &'static str {
         match self {
             Route::Subcutaneous => "sc",
@@ -192,6 +209,7 @@ impl Route {
         }
     }
 
+    /// Parses a [`Route::key`]; the error lists every accepted key.
     pub fn parse(text: &str) -> Result<Route, DomainError> {
         parse_key("route", text, &Route::ALL, |r| r.key())
     }
@@ -208,15 +226,20 @@ pub enum Frequency {
     ThreeTimesDaily,
     /// Every other day.
     EveryOtherDay,
+    /// Once a week.
     Weekly,
+    /// Every 2 weeks (`q2w`).
     EveryTwoWeeks,
+    /// Every 4 weeks (`q4w`), e.g. canakinumab.
     EveryFourWeeks,
+    /// Every 8 weeks (`q8w`), e.g. canakinumab in CAPS.
     EveryEightWeeks,
     /// A single dose.
     Once,
 }
 
 impl Frequency {
+    /// Every frequency, from most to least frequent, then a single dose.
     pub const ALL: [Frequency; 9] = [
         Frequency::Daily,
         Frequency::TwiceDaily,
@@ -229,6 +252,7 @@ impl Frequency {
         Frequency::Once,
     ];
 
+    /// The lowercase key used in patient files, e.g. `qd`, `q4w`.
     pub fn key(self) -> &'static str {
         match self {
             Frequency::Daily => "qd",
@@ -243,6 +267,7 @@ impl Frequency {
         }
     }
 
+    /// Parses a [`Frequency::key`]; the error lists every accepted key.
     pub fn parse(text: &str) -> Result<Frequency, DomainError> {
         parse_key("frequency", text, &Frequency::ALL, |f| f.key())
     }
@@ -278,8 +303,10 @@ pub enum DoseUnit {
 }
 
 impl DoseUnit {
+    /// Every unit, in the order of the enum.
     pub const ALL: [DoseUnit; 2] = [DoseUnit::Mg, DoseUnit::MgPerKg];
 
+    /// The key used in patient files: `mg` or `mg/kg`.
     pub fn key(self) -> &'static str {
         match self {
             DoseUnit::Mg => "mg",
@@ -287,6 +314,7 @@ impl DoseUnit {
         }
     }
 
+    /// Parses a [`DoseUnit::key`]; the error lists every accepted key.
     pub fn parse(text: &str) -> Result<DoseUnit, DomainError> {
         parse_key("dose unit", text, &DoseUnit::ALL, |u| u.key())
     }
@@ -300,14 +328,17 @@ pub struct Dose {
 }
 
 impl Dose {
+    /// A dose of `amount` (above zero) per administration, in `unit`.
     pub fn new(amount: f64, unit: DoseUnit) -> Result<Dose, DomainError> {
         Ok(Dose { amount: PositiveNumber::new("dose", amount)?, unit })
     }
 
+    /// The amount per administration, in [`Dose::unit`].
     pub fn amount(&self) -> f64 {
         self.amount.value()
     }
 
+    /// Whether the amount is absolute (mg) or per kilogram of body weight (mg/kg).
     pub fn unit(&self) -> DoseUnit {
         self.unit
     }

@@ -14,6 +14,8 @@
 //! assert_eq!(Age::between(&birth, &start).unwrap().to_string(), "2 months");
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod check;
 pub mod code;
 pub mod date;

@@ -22,12 +22,15 @@ macro_rules! keyword_enum {
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
+            /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// The stable keyword stored and exchanged for this value.
             pub fn key(self) -> &'static str {
                 match self { $($name::$variant => $key),+ }
             }
 
+            /// Parses a keyword produced by `key`; the error lists every accepted keyword.
             pub fn parse(text: &str) -> Result<$name, DomainError> {
                 crate::drug::parse_key($field, text, $name::ALL, |value| value.key())
             }
@@ -50,6 +53,7 @@ macro_rules! keyword_enum {
 pub struct Pseudonym(String);
 
 impl Pseudonym {
+    /// Parses a pseudonym by the rule above; the error suggests a study pseudonym.
     pub fn parse(text: &str) -> Result<Pseudonym, DomainError> {
         let invalid = |reason: &str| DomainError::InvalidText { field: "pseudonym", reason: format!("`{text}` {reason}") };
         if !(2..=80).contains(&text.len()) {
@@ -64,6 +68,7 @@ impl Pseudonym {
         Ok(Pseudonym(text.to_string()))
     }
 
+    /// The pseudonym as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -80,6 +85,7 @@ impl fmt::Display for Pseudonym {
 pub struct Slug(String);
 
 impl Slug {
+    /// Parses 1–40 letters, digits, `-` or `_`; `field` names the identifier in the error.
     pub fn parse(field: &'static str, text: &str) -> Result<Slug, DomainError> {
         let ok = (1..=40).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if ok {
@@ -89,6 +95,7 @@ impl Slug {
         }
     }
 
+    /// The identifier as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -100,12 +107,36 @@ impl fmt::Display for Slug {
     }
 }
 
-keyword_enum!(Sex, "sex" { Male => "male", Female => "female", Unknown => "unknown" });
-keyword_enum!(VitalStatus, "vital status" { Alive => "alive", Deceased => "deceased", LostToFollowUp => "lost-to-follow-up" });
+keyword_enum!(
+    /// Sex as recorded. WAS is X-linked, so nearly every patient is male (clinical.md §8.1).
+    Sex, "sex" {
+        /// Male; an affected male is hemizygous for the WAS variant.
+        Male => "male",
+        /// Female; unusual in an X-linked disease, so worth a second look.
+        Female => "female",
+        /// Not recorded.
+        Unknown => "unknown",
+    }
+);
+keyword_enum!(
+    /// Vital status at the last follow-up (ESID Level 1 "current status").
+    VitalStatus, "vital status" {
+        /// Alive at the last follow-up.
+        Alive => "alive",
+        /// Deceased; the only status that allows a cause of death.
+        Deceased => "deceased",
+        /// No longer followed; the last follow-up is the last contact.
+        LostToFollowUp => "lost-to-follow-up",
+        /// Not recorded.
+        Unknown => "unknown",
+    }
+);
 keyword_enum!(
     /// Where a record's facts come from.
     Source, "source" {
+        /// The patient's chart at a study center.
         Chart => "chart",
+        /// A published case report or series.
         Publication => "publication",
         /// Constructed to match published aggregates; not a real patient.
         Constructed => "constructed",
@@ -115,28 +146,49 @@ keyword_enum!(
 /// One pseudonymous patient and everything recorded about them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Patient {
+    /// The study pseudonym; the only identifier of the patient the registry holds.
     pub pseudonym: Pseudonym,
+    /// The id of the patient's center, which must be one of the study's centers.
     pub center: Slug,
+    /// Where the facts come from.
     pub source: Source,
+    /// Sex as recorded.
     pub sex: Sex,
     /// Year and month of birth; unknown for cases taken from publications that give only ages.
     pub birth: Option<PartialDate>,
+    /// Whether relatives have the same disease; `None` when not recorded.
     pub family_history: Option<bool>,
+    /// Whether the parents are related; `None` when not recorded.
     pub consanguinity: Option<bool>,
+    /// Vital status at the last follow-up.
     pub vital_status: VitalStatus,
+    /// The last follow-up; no other date of the record may be later. `None` when not recorded.
     pub last_follow_up: Option<PartialDate>,
+    /// Free-text cause of death; only allowed when the patient is deceased.
     pub cause_of_death: Option<String>,
+    /// When the first disease-related symptom appeared; `None` when not known.
     pub symptom_onset: Option<PartialDate>,
+    /// Diagnoses, coded in MONDO, OMIM or Orphanet.
     pub diagnoses: Vec<Diagnosis>,
+    /// Disease-causing variants; empty when none is recorded.
     pub variants: Vec<Variant>,
+    /// WASP protein expression; `None` when not recorded.
     pub wasp_expression: Option<WaspExpression>,
+    /// HPO-coded phenotypic features, observed or explicitly excluded.
     pub features: Vec<PhenotypicFeature>,
+    /// Laboratory measurements, in any order.
     pub labs: Vec<LabMeasurement>,
+    /// Body weights; a course's mg/kg figures use the nearest one on or before its start.
     pub weights: Vec<WeightRecord>,
+    /// Drug treatment courses.
     pub courses: Vec<TreatmentCourse>,
+    /// Gene therapies and transplantations.
     pub definitive_therapies: Vec<DefinitiveTherapy>,
+    /// Chimerism and gene-marking measurements after definitive therapy.
     pub engraftment: Vec<EngraftmentMeasurement>,
+    /// Zhu score assessments; each is scored under the study's settings when checked or stored.
     pub zhu_assessments: Vec<ZhuAssessment>,
+    /// Free-text notes, without identifying details.
     pub notes: Option<String>,
     /// The document this record was imported from, kept verbatim when it holds more than the
     /// record can (a phenopacket's variant descriptors, for instance), so that exporting the
@@ -174,32 +226,67 @@ impl Patient {
 /// A diagnosis coded in MONDO (OMIM and Orphanet cross-references allowed).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnosis {
+    /// The disease, e.g. `MONDO:0010518` Wiskott-Aldrich syndrome.
     pub code: Code,
+    /// When the diagnosis was made; `None` when not known.
     pub date: Option<PartialDate>,
 }
 
-keyword_enum!(VariantClass, "variant class" {
-    Missense => "missense",
-    Nonsense => "nonsense",
-    Frameshift => "frameshift",
-    Splice => "splice",
-    Deletion => "deletion",
-    InversionOrComplex => "inversion-complex",
-    Other => "other",
-});
+keyword_enum!(
+    /// The kind of variant, as reported by the center or the publication (clinical.md §8.2).
+    VariantClass, "variant class" {
+        /// A single amino-acid change.
+        Missense => "missense",
+        /// A premature stop codon.
+        Nonsense => "nonsense",
+        /// An insertion or deletion that shifts the reading frame.
+        Frameshift => "frameshift",
+        /// A change that disturbs splicing, e.g. `c.559+5G>A`.
+        Splice => "splice",
+        /// A deletion that is not a frameshift, e.g. of exons or of the whole gene.
+        Deletion => "deletion",
+        /// An inversion or a complex rearrangement.
+        InversionOrComplex => "inversion-complex",
+        /// Any other kind.
+        Other => "other",
+    }
+);
 
 keyword_enum!(
     /// WASP protein expression by flow cytometry or Western blot (Imai 2004).
-    WaspExpression, "WASP expression" { Normal => "normal", Reduced => "reduced", Absent => "absent", NotDone => "not-done" }
+    WaspExpression, "WASP expression" {
+        /// Expressed at a normal level.
+        Normal => "normal",
+        /// Expressed, but below normal.
+        Reduced => "reduced",
+        /// Not detectable; goes with severe infections, eczema, bleeding and malignancy (Imai 2004).
+        Absent => "absent",
+        /// Not tested.
+        NotDone => "not-done",
+    }
 );
 
-keyword_enum!(Zygosity, "zygosity" { Hemizygous => "hemizygous", Heterozygous => "heterozygous", Homozygous => "homozygous" });
+keyword_enum!(
+    /// How many copies of the variant the patient carries. WAS is X-linked, so affected males are
+    /// hemizygous.
+    Zygosity, "zygosity" {
+        /// The only copy, on a male's X chromosome.
+        Hemizygous => "hemizygous",
+        /// One of two copies, as in a carrier female.
+        Heterozygous => "heterozygous",
+        /// Both copies.
+        Homozygous => "homozygous",
+        /// Not reported.
+        Unknown => "unknown",
+    }
+);
 
 /// A reference transcript such as `NM_000377.3` (RefSeq) or `ENST00000376701.5` (Ensembl).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Transcript(String);
 
 impl Transcript {
+    /// Parses a versioned RefSeq (`NM_`, `NR_`, `XM_`) or Ensembl (`ENST`) transcript id.
     pub fn parse(text: &str) -> Result<Transcript, DomainError> {
         let invalid = || DomainError::InvalidCode {
             system: "transcript",
@@ -212,6 +299,7 @@ impl Transcript {
         if accession_ok && digits(version) { Ok(Transcript(text.to_string())) } else { Err(invalid()) }
     }
 
+    /// The transcript id as written, version included.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -266,6 +354,7 @@ impl Hgvs {
         if ok { Ok(Hgvs(text.to_string())) } else { Err(invalid()) }
     }
 
+    /// The description as written, with its `c.` or `p.` prefix.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -276,22 +365,56 @@ impl Hgvs {
 pub struct Variant {
     /// The gene, coded in HGNC (`HGNC:12731` WAS).
     pub gene: Code,
+    /// The transcript that `hgvs_c` and `hgvs_p` are numbered on.
     pub transcript: Transcript,
+    /// The coding DNA change, e.g. `c.37C>T`.
     pub hgvs_c: Hgvs,
+    /// The predicted protein change, e.g. `p.(Arg13Ter)`; `None` when not predicted or not reported.
     pub hgvs_p: Option<Hgvs>,
+    /// The kind of variant.
     pub class: VariantClass,
+    /// How many copies the patient carries.
     pub zygosity: Zygosity,
 }
 
-keyword_enum!(Severity, "severity" { Mild => "mild", Moderate => "moderate", Severe => "severe", Profound => "profound" });
-keyword_enum!(TemporalPattern, "temporal pattern" { Recurrent => "recurrent", Migratory => "migratory", Chronic => "chronic", Episodic => "episodic" });
+keyword_enum!(
+    /// The severity of a feature, as an HPO severity modifier (clinical.md §3.1).
+    Severity, "severity" {
+        /// Mild, HP:0012825.
+        Mild => "mild",
+        /// Moderate, HP:0012826.
+        Moderate => "moderate",
+        /// Severe, HP:0012828.
+        Severe => "severe",
+        /// Profound, HP:0012829.
+        Profound => "profound",
+    }
+);
+keyword_enum!(
+    /// How a feature behaves over time, as an HPO temporal modifier (clinical.md §3.1).
+    TemporalPattern, "temporal pattern" {
+        /// Comes back after remission, HP:0031796.
+        Recurrent => "recurrent",
+        /// Moves from site to site, as erysipelas-like lesions do, HP:0025279.
+        Migratory => "migratory",
+        /// Persists, HP:0011010.
+        Chronic => "chronic",
+        /// Comes and goes in episodes, HP:0025303.
+        Episodic => "episodic",
+    }
+);
 keyword_enum!(
     /// The mechanism a manifestation is attributed to (Blood 2024 commentary split).
     MechanismClass, "mechanism class" {
+        /// Myeloid-driven inflammation through IL-1β/IL-18, e.g. pyoderma gangrenosum, IBD, arthritis.
         Autoinflammatory => "autoinflammatory",
+        /// B-cell or Treg-driven autoimmunity, e.g. AIHA, ITP, nephritis.
         Autoimmune => "autoimmune",
+        /// Caused by an infection.
         Infectious => "infectious",
+        /// Allergic or atopic, e.g. eczema.
         Atopic => "atopic",
+        /// Any other mechanism.
         Other => "other",
     }
 );
@@ -323,7 +446,9 @@ impl TemporalPattern {
 /// When something started or ended: a partial date, or an age when only that was reported.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum TimePoint {
+    /// A calendar date, as precise as known.
     Date(PartialDate),
+    /// An age, when a source reported only that (e.g. "onset at 3 months").
     Age(Age),
 }
 
@@ -334,35 +459,57 @@ pub struct PhenotypicFeature {
     pub term: Code,
     /// True for an explicit negative ("no IBD"): assessed and absent.
     pub excluded: bool,
+    /// When the feature first appeared; `None` when not known.
     pub onset: Option<TimePoint>,
+    /// When it resolved; `None` while it persists or when not known.
     pub resolution: Option<TimePoint>,
+    /// How severe it was; `None` when not graded.
     pub severity: Option<Severity>,
+    /// HPO temporal modifiers such as recurrent or migratory; may be empty.
     pub temporal: Vec<TemporalPattern>,
+    /// The mechanism it is attributed to; `None` when not attributed.
     pub mechanism: Option<MechanismClass>,
+    /// Whether histology confirmed it; `None` when not stated.
     pub biopsy_proven: Option<bool>,
+    /// A short free-text remark.
     pub note: Option<String>,
 }
 
 /// A laboratory analyte with a canonical unit and the units it may be entered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Analyte {
+    /// C-reactive protein, mg/L (mg/dL accepted).
     Crp,
+    /// Erythrocyte sedimentation rate, mm/h.
     Esr,
+    /// Serum amyloid A, mg/L (mg/dL accepted).
     Saa,
+    /// Platelet count, 10^9/L (10^3/uL and /mm3 accepted).
     Platelets,
+    /// Mean platelet volume, fL; low in WAS (small platelets).
     Mpv,
+    /// Absolute neutrophil count, 10^9/L (10^3/uL and /mm3 accepted).
     Anc,
+    /// Haemoglobin, g/L (g/dL accepted).
     Hemoglobin,
+    /// Ferritin, ug/L (ng/mL accepted).
     Ferritin,
+    /// Interleukin-18, pg/mL (ng/mL accepted).
     Il18,
+    /// Immunoglobulin E, kU/L (IU/mL accepted).
     Ige,
+    /// Immunoglobulin A, g/L (mg/dL accepted).
     Iga,
+    /// Immunoglobulin M, g/L (mg/dL accepted).
     Igm,
+    /// Immunoglobulin G, g/L (mg/dL accepted).
     Igg,
+    /// Creatinine clearance, mL/min; below 30 the anakinra label suggests dosing every other day.
     CreatinineClearance,
 }
 
 impl Analyte {
+    /// Every analyte, in the order of the enum.
     pub const ALL: &'static [Analyte] = &[
         Analyte::Crp,
         Analyte::Esr,
@@ -380,18 +527,22 @@ impl Analyte {
         Analyte::CreatinineClearance,
     ];
 
+    /// The stable keyword stored and exchanged for this analyte, e.g. `crp`.
     pub fn key(self) -> &'static str {
         self.spec().key
     }
 
+    /// The name a person reads, e.g. `C-reactive protein`.
     pub fn label(self) -> &'static str {
         self.spec().label
     }
 
+    /// The unit values are converted to and compared in, e.g. `mg/L` for CRP.
     pub fn canonical_unit(self) -> &'static str {
         self.spec().units[0].0
     }
 
+    /// Parses a keyword produced by [`Analyte::key`].
     pub fn parse(text: &str) -> Result<Analyte, DomainError> {
         crate::drug::parse_key("analyte", text, Analyte::ALL, |a| a.key())
     }
@@ -444,7 +595,9 @@ struct AnalyteSpec {
 /// A laboratory value as entered, with its canonical conversion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabMeasurement {
+    /// When the sample was taken.
     pub date: PartialDate,
+    /// What was measured.
     pub analyte: Analyte,
     value: f64,
     unit: String,
@@ -478,16 +631,22 @@ impl LabMeasurement {
 /// A body weight on a date, the basis of every mg/kg figure.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WeightRecord {
+    /// When the patient was weighed.
     pub date: PartialDate,
+    /// The body weight.
     pub weight: BodyWeightKg,
 }
 
 keyword_enum!(
     /// When a treatment course sits relative to definitive therapy.
     TreatmentPhase, "treatment phase" {
+        /// Before any definitive therapy, in a patient who may receive one later (a bridge).
         BeforeDefinitiveTherapy => "before-definitive-therapy",
+        /// After gene therapy, e.g. for inflammation that persists.
         AfterGeneTherapy => "after-gene-therapy",
+        /// After allogeneic HSCT, e.g. with mixed myeloid chimerism.
         AfterHsct => "after-hsct",
+        /// In a patient who has had no definitive therapy at all.
         NoDefinitiveTherapy => "no-definitive-therapy",
     }
 );
@@ -495,29 +654,47 @@ keyword_enum!(
 keyword_enum!(
     /// Response grade, study-defined (clinical.md §5.2).
     ResponseGrade, "response grade" {
+        /// All target manifestations resolved, CRP/SAA normal, systemic steroids stopped.
         Complete => "complete",
+        /// Near-complete resolution, with minimal residual activity or laboratory abnormality.
         VeryGood => "very-good",
+        /// A "good response" as a source reports it: between very good and partial, not defined in §5.2.
         Good => "good",
+        /// Clear improvement, but activity persists or steroids are still needed.
         Partial => "partial",
+        /// No improvement.
         None => "none",
+        /// The response could not be judged.
         NotEvaluable => "not-evaluable",
     }
 );
 
-keyword_enum!(TerminationReason, "termination reason" {
-    NoLongerNeeded => "no-longer-needed",
-    Switched => "switched",
-    AdverseEvent => "adverse-event",
-    Inefficacy => "inefficacy",
-    DefinitiveTherapy => "definitive-therapy",
-    Other => "other",
-});
+keyword_enum!(
+    /// Why a treatment course ended (clinical.md §8.6).
+    TerminationReason, "termination reason" {
+        /// No longer needed, e.g. inflammation resolved after gene therapy.
+        NoLongerNeeded => "no-longer-needed",
+        /// Replaced by another course, named in [`TreatmentCourse::switched_to`].
+        Switched => "switched",
+        /// Stopped because of an adverse event.
+        AdverseEvent => "adverse-event",
+        /// Stopped because it did not work.
+        Inefficacy => "inefficacy",
+        /// Stopped for gene therapy or HSCT.
+        DefinitiveTherapy => "definitive-therapy",
+        /// Any other reason.
+        Other => "other",
+    }
+);
 
 /// A graded response to a course, as assessed on a date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
+    /// The study-defined grade.
     pub grade: ResponseGrade,
+    /// When the response was assessed; `None` when not stated.
     pub date: Option<PartialDate>,
+    /// A short free-text remark on the response.
     pub note: Option<String>,
 }
 
@@ -528,17 +705,27 @@ pub struct TreatmentCourse {
     pub id: Slug,
     /// A key of the study's drug catalogue.
     pub drug: String,
+    /// Route of administration; `None` when not recorded.
     pub route: Option<Route>,
+    /// Dose per administration; `None` when not known, and then no mg/kg figure is derived.
     pub dose: Option<Dose>,
+    /// How often the dose is given; `None` when not known.
     pub frequency: Option<Frequency>,
+    /// When the course started.
     pub start: PartialDate,
+    /// When the course ended; `None` while it is ongoing or when not known.
     pub end: Option<PartialDate>,
+    /// Whether the course continued at the last follow-up; an ongoing course has no end.
     pub ongoing: bool,
+    /// Where the course sits relative to definitive therapy; checked against the therapy dates.
     pub phase: TreatmentPhase,
     /// HPO ids of the manifestations the course targets.
     pub targets: Vec<Curie>,
+    /// The response to the course; `None` when not assessed.
     pub response: Option<Response>,
+    /// When systemic corticosteroids could be stopped during this course (the steroid-sparing outcome).
     pub steroids_discontinued: Option<PartialDate>,
+    /// Why the course ended; `None` while it is ongoing or when not stated.
     pub termination: Option<TerminationReason>,
     /// The course this one was switched to, when `termination` is `switched`.
     pub switched_to: Option<Slug>,
@@ -551,6 +738,7 @@ pub struct TreatmentCourse {
 pub struct CtcaeGrade(u8);
 
 impl CtcaeGrade {
+    /// A grade from 1 to 5; anything else is refused.
     pub fn new(grade: i64) -> Result<CtcaeGrade, DomainError> {
         if (1..=5).contains(&grade) {
             Ok(CtcaeGrade(grade as u8))
@@ -559,6 +747,7 @@ impl CtcaeGrade {
         }
     }
 
+    /// The grade, 1 to 5.
     pub fn value(self) -> u8 {
         self.0
     }
@@ -569,60 +758,143 @@ impl CtcaeGrade {
     }
 }
 
-keyword_enum!(Attribution, "attribution" { Unrelated => "unrelated", Unlikely => "unlikely", Possible => "possible", Probable => "probable", Definite => "definite" });
-keyword_enum!(ActionTaken, "action taken" { None => "none", DoseReduced => "dose-reduced", Interrupted => "interrupted", Discontinued => "discontinued" });
-keyword_enum!(AdverseEventOutcome, "outcome" { Resolved => "resolved", Resolving => "resolving", NotResolved => "not-resolved", ResolvedWithSequelae => "resolved-with-sequelae", Fatal => "fatal" });
+keyword_enum!(
+    /// How likely the drug caused an adverse event, on the usual five-step scale (clinical.md §5.3).
+    Attribution, "attribution" {
+        /// Clearly not caused by the drug.
+        Unrelated => "unrelated",
+        /// Doubtfully caused by the drug.
+        Unlikely => "unlikely",
+        /// May have been caused by the drug.
+        Possible => "possible",
+        /// Likely caused by the drug.
+        Probable => "probable",
+        /// Clearly caused by the drug.
+        Definite => "definite",
+    }
+);
+keyword_enum!(
+    /// What was done with the drug because of an adverse event (clinical.md §5.3).
+    ActionTaken, "action taken" {
+        /// Continued unchanged.
+        None => "none",
+        /// Continued at a lower dose.
+        DoseReduced => "dose-reduced",
+        /// Paused, then resumed.
+        Interrupted => "interrupted",
+        /// Stopped for good.
+        Discontinued => "discontinued",
+    }
+);
+keyword_enum!(
+    /// How an adverse event ended, as known at the last follow-up.
+    AdverseEventOutcome, "outcome" {
+        /// Resolved completely.
+        Resolved => "resolved",
+        /// Improving, not yet resolved.
+        Resolving => "resolving",
+        /// Still present.
+        NotResolved => "not-resolved",
+        /// Resolved, leaving lasting damage.
+        ResolvedWithSequelae => "resolved-with-sequelae",
+        /// The patient died of it (CTCAE grade 5).
+        Fatal => "fatal",
+    }
+);
 
 /// An adverse event during a course, graded by CTCAE v5.0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdverseEvent {
+    /// The CTCAE term (or MedDRA lowest-level term), e.g. `Injection site reaction`.
     pub term: String,
+    /// The CTCAE v5.0 grade.
     pub grade: CtcaeGrade,
+    /// Whether it was a serious adverse event (SAE).
     pub serious: bool,
+    /// How likely the drug caused it; `None` when not stated.
     pub attribution: Option<Attribution>,
+    /// What was done with the drug; `None` when not stated.
     pub action: Option<ActionTaken>,
+    /// When it began; `None` when not known.
     pub onset: Option<PartialDate>,
+    /// How it ended; `None` when not known.
     pub outcome: Option<AdverseEventOutcome>,
 }
 
-keyword_enum!(DonorType, "donor type" {
-    MatchedSibling => "msd",
-    MatchedFamily => "mfd",
-    MatchedUnrelated => "mud",
-    MismatchedUnrelated => "mmud",
-    Haploidentical => "haplo",
-    CordBlood => "ucb",
-});
-keyword_enum!(StemCellSource, "stem cell source" { BoneMarrow => "bm", PeripheralBlood => "pbsc", CordBlood => "cb" });
+keyword_enum!(
+    /// The HSCT donor (clinical.md §8.8).
+    DonorType, "donor type" {
+        /// HLA-matched sibling (`msd`).
+        MatchedSibling => "msd",
+        /// HLA-matched family member other than a sibling (`mfd`).
+        MatchedFamily => "mfd",
+        /// Matched unrelated donor (`mud`).
+        MatchedUnrelated => "mud",
+        /// Mismatched unrelated donor (`mmud`).
+        MismatchedUnrelated => "mmud",
+        /// Haploidentical family donor (`haplo`).
+        Haploidentical => "haplo",
+        /// Unrelated umbilical cord blood (`ucb`).
+        CordBlood => "ucb",
+    }
+);
+keyword_enum!(
+    /// Where the transplanted stem cells were collected (clinical.md §8.8).
+    StemCellSource, "stem cell source" {
+        /// Bone marrow (`bm`).
+        BoneMarrow => "bm",
+        /// Mobilised peripheral blood stem cells (`pbsc`).
+        PeripheralBlood => "pbsc",
+        /// Umbilical cord blood (`cb`).
+        CordBlood => "cb",
+    }
+);
 
 /// Gene therapy or allogeneic HSCT, the definitive treatment of WAS.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DefinitiveTherapy {
+    /// Unique within the patient (`GT1`, `HSCT1`), so that engraftment measurements can refer to it.
     pub id: Slug,
+    /// Date of the infusion or transplantation.
     pub date: PartialDate,
+    /// The conditioning regimen as free text, e.g. reduced-intensity busulfan/fludarabine.
     pub conditioning: Option<String>,
+    /// Gene therapy or HSCT, with the details of each.
     pub kind: DefinitiveTherapyKind,
 }
 
 /// What is recorded for each kind of definitive therapy.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DefinitiveTherapyKind {
+    /// Autologous gene-corrected stem cells (MAXO:0001001). Each detail is `None` when not recorded.
     GeneTherapy {
+        /// The vector, e.g. lentiviral `w1.6_hWASP_WPRE`; γ-retroviral vectors caused leukaemia (clinical.md §6.2).
         vector: Option<String>,
+        /// Vector copies per cell in the drug product.
         product_vcn: Option<PositiveNumber>,
+        /// CD34+ cells infused, in millions per kg of body weight.
         cd34_per_kg_millions: Option<PositiveNumber>,
+        /// The clinical trial registration, e.g. `NCT01515462`.
         trial_id: Option<String>,
     },
+    /// Allogeneic haematopoietic stem cell transplantation (MAXO:0001479). Each detail is `None`
+    /// when not recorded.
     Hsct {
+        /// Who donated.
         donor: Option<DonorType>,
+        /// The HLA match as reported, e.g. `10/10`.
         hla_match: Option<String>,
+        /// Where the stem cells were collected.
         source: Option<StemCellSource>,
+        /// The highest acute GVHD grade, 0 to 4.
         acute_gvhd_grade: Option<u8>,
+        /// Whether chronic GVHD occurred.
         chronic_gvhd: Option<bool>,
     },
 }
 
 impl DefinitiveTherapyKind {
+    /// Whether the patient received their own gene-corrected cells, so there is no donor chimerism.
     pub fn is_gene_therapy(&self) -> bool {
         matches!(self, DefinitiveTherapyKind::GeneTherapy { .. })
     }
@@ -636,17 +908,29 @@ impl DefinitiveTherapyKind {
     }
 }
 
-keyword_enum!(Lineage, "lineage" {
-    MyeloidCd15 => "myeloid-cd15",
-    MyeloidCd33 => "myeloid-cd33",
-    MonocyteCd14 => "monocyte-cd14",
-    TCd3 => "t-cd3",
-    BCd19 => "b-cd19",
-    NkCd56 => "nk-cd56",
-    WholeBlood => "whole-blood",
-    Pbmc => "pbmc",
-    Cfu => "cfu",
-});
+keyword_enum!(
+    /// The cells a chimerism or gene-marking value was measured in (clinical.md §6, §8.9).
+    Lineage, "lineage" {
+        /// CD15+ granulocytes; myeloid.
+        MyeloidCd15 => "myeloid-cd15",
+        /// CD33+ myeloid cells; myeloid.
+        MyeloidCd33 => "myeloid-cd33",
+        /// CD14+ monocytes; myeloid.
+        MonocyteCd14 => "monocyte-cd14",
+        /// CD3+ T cells.
+        TCd3 => "t-cd3",
+        /// CD19+ B cells.
+        BCd19 => "b-cd19",
+        /// CD56+ NK cells.
+        NkCd56 => "nk-cd56",
+        /// Unsorted whole blood.
+        WholeBlood => "whole-blood",
+        /// Peripheral blood mononuclear cells, the usual sample for vector copy number.
+        Pbmc => "pbmc",
+        /// Colony-forming units grown from progenitors.
+        Cfu => "cfu",
+    }
+);
 
 impl Lineage {
     /// Myeloid lineages, whose donor share decides persistent inflammation after HSCT.
@@ -655,37 +939,80 @@ impl Lineage {
     }
 }
 
-keyword_enum!(EngraftmentMethod, "method" { StrPcr => "str-pcr", XyFish => "xy-fish", Qpcr => "qpcr", Ddpcr => "ddpcr", Flow => "flow", Other => "other" });
-keyword_enum!(SampleType, "sample" { PeripheralBlood => "pb", BoneMarrow => "bm" });
+keyword_enum!(
+    /// The assay behind a chimerism or gene-marking value (clinical.md §8.9).
+    EngraftmentMethod, "method" {
+        /// Short tandem repeat PCR, for donor chimerism.
+        StrPcr => "str-pcr",
+        /// X/Y FISH, for donor chimerism when donor and patient differ in sex.
+        XyFish => "xy-fish",
+        /// Quantitative PCR, for vector copy number.
+        Qpcr => "qpcr",
+        /// Droplet digital PCR, for vector copy number.
+        Ddpcr => "ddpcr",
+        /// Flow cytometry, e.g. for WASP-positive cells.
+        Flow => "flow",
+        /// Any other assay.
+        Other => "other",
+    }
+);
+keyword_enum!(
+    /// Where a sample was taken from.
+    SampleType, "sample" {
+        /// Peripheral blood (`pb`).
+        PeripheralBlood => "pb",
+        /// Bone marrow (`bm`).
+        BoneMarrow => "bm",
+    }
+);
 
 /// Chimerism (after HSCT) or gene marking (after gene therapy) in one lineage on a date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EngraftmentMeasurement {
     /// The definitive therapy this measurement follows.
     pub therapy: Slug,
+    /// When the sample was taken.
     pub date: PartialDate,
+    /// The cells measured.
     pub lineage: Lineage,
+    /// Peripheral blood or bone marrow; `None` when not stated.
     pub sample: Option<SampleType>,
+    /// The assay; `None` when not stated.
     pub method: Option<EngraftmentMethod>,
+    /// After HSCT: the share of donor cells in the lineage.
     pub percent_donor: Option<Percent>,
+    /// After gene therapy: vector copies per cell (per diploid genome).
     pub vcn_per_cell: Option<NonNegativeNumber>,
+    /// The share of WASP-expressing cells, by flow cytometry.
     pub wasp_positive: Option<Percent>,
 }
 
 /// A Zhu score assessment: the clinical inputs on a date and, if reported, the clinician's score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZhuAssessment {
+    /// When the profile was assessed; the age at this date decides the indeterminate flag.
     pub date: PartialDate,
+    /// Thrombocytopenia over the assessment period.
     pub thrombocytopenia: Thrombocytopenia,
+    /// Small platelets (low mean platelet volume, HP:0005537).
     pub small_platelets: bool,
+    /// Congenital neutropenia; without thrombocytopenia it gives score 0 (X-linked neutropenia).
     pub congenital_neutropenia: bool,
+    /// Eczema, graded by the Zhu/Ochs table.
     pub eczema: Eczema,
+    /// Infections, graded by the Zhu/Ochs table.
     pub infections: Infections,
+    /// Laboratory immunodeficiency; recorded, but it does not change the score.
     pub immunodeficiency: ImmunodeficiencyLab,
+    /// Autoimmune manifestations such as AIHA or ITP; they give score 5A.
     pub autoimmunity: bool,
+    /// Autoinflammatory manifestations such as IBD or arthritis; score 5A only if the study counts them.
     pub autoinflammation: bool,
+    /// Malignancy such as lymphoma; it gives score 5M.
     pub malignancy: bool,
+    /// A genotype predicted to be severe (e.g. absent WASP, a nonsense or frameshift variant).
     pub predicted_severe_genotype: bool,
+    /// The score the clinician assigned, when reported; never overridden by the computed one.
     pub clinician_score: Option<ZhuScore>,
 }
 

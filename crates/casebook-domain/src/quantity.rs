@@ -9,11 +9,13 @@ use crate::error::DomainError;
 pub struct BodyWeightKg(f64);
 
 impl BodyWeightKg {
+    /// A weight in kilograms; rejects values outside 0.3–300 kg, NaN and infinities.
     pub fn new(kg: f64) -> Result<BodyWeightKg, DomainError> {
         check_range("body weight", kg, 0.3, 300.0, "kg")?;
         Ok(BodyWeightKg(kg))
     }
 
+    /// The weight in kilograms.
     pub fn kg(self) -> f64 {
         self.0
     }
@@ -30,11 +32,13 @@ impl fmt::Display for BodyWeightKg {
 pub struct Percent(f64);
 
 impl Percent {
+    /// A percentage; rejects values outside 0–100, NaN and infinities.
     pub fn new(value: f64) -> Result<Percent, DomainError> {
         check_range("percentage", value, 0.0, 100.0, "%")?;
         Ok(Percent(value))
     }
 
+    /// The percentage, 0–100 (not a fraction).
     pub fn value(self) -> f64 {
         self.0
     }
@@ -51,6 +55,7 @@ impl fmt::Display for Percent {
 pub struct PositiveNumber(f64);
 
 impl PositiveNumber {
+    /// A number above zero; `quantity` names what it measures in the error message.
     pub fn new(quantity: &'static str, value: f64) -> Result<PositiveNumber, DomainError> {
         if value.is_finite() && value > 0.0 {
             Ok(PositiveNumber(value))
@@ -59,6 +64,7 @@ impl PositiveNumber {
         }
     }
 
+    /// The number, in whatever unit the caller attached to it.
     pub fn value(self) -> f64 {
         self.0
     }
@@ -69,6 +75,7 @@ impl PositiveNumber {
 pub struct NonNegativeNumber(f64);
 
 impl NonNegativeNumber {
+    /// A number of zero or more; `quantity` names what it measures in the error message.
     pub fn new(quantity: &'static str, value: f64) -> Result<NonNegativeNumber, DomainError> {
         if value.is_finite() && value >= 0.0 {
             Ok(NonNegativeNumber(value))
@@ -77,6 +84,7 @@ impl NonNegativeNumber {
         }
     }
 
+    /// The number, in whatever unit the caller attached to it.
     pub fn value(self) -> f64 {
         self.0
     }

@@ -15,16 +15,22 @@ use crate::study::Study;
 /// Patients per center.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CenterCount {
+    /// The center's name.
     pub center: String,
+    /// The center's ISO 3166-1 country code.
     pub country: String,
+    /// Patients of the study at this center.
     pub patients: usize,
 }
 
 /// Exposure to one drug across the cohort.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DrugExposure {
+    /// The drug's catalogue key.
     pub drug: String,
+    /// The drug's class.
     pub class: DrugClass,
+    /// Patients with at least one course of the drug.
     pub patients: usize,
     /// Youngest and oldest age at the start of a course, in months.
     pub age_at_start_months: Option<(i64, i64)>,
@@ -37,14 +43,21 @@ pub struct DrugExposure {
 /// The headline numbers of a cohort.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CohortSummary {
+    /// The study's title.
     pub study_title: String,
+    /// The study's data label, e.g. that the patients are constructed; `None` when unset.
     pub data_label: Option<String>,
+    /// Patients in the study.
     pub patients: usize,
+    /// Patients per center, in the study's order of centers.
     pub centers: Vec<CenterCount>,
     /// Patients whose latest Zhu assessment is severe (score 3 or more).
     pub severe_zhu: usize,
+    /// Patients with at least one gene therapy.
     pub gene_therapy: usize,
+    /// Patients with at least one allogeneic HSCT.
     pub hsct: usize,
+    /// Exposure per drug, by drug key.
     pub drugs: Vec<DrugExposure>,
 }
 

@@ -15,5 +15,6 @@
 
 pub mod error;
 pub mod native;
+pub mod phenopacket;
 
 pub use error::{Finding, FormatError};

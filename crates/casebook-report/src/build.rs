@@ -18,8 +18,11 @@ use crate::stats::{summarize, wilson_95};
 /// Whether a patient has a manifestation, was assessed and does not have it, or was not assessed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {
+    /// A term of the group, or a more specific term below one, is observed.
     Present,
+    /// Every term of the group is explicitly excluded: assessed and absent, counted in N.
     Excluded,
+    /// Neither: the patient is left out of N.
     NotAssessed,
 }
 
@@ -50,6 +53,7 @@ pub struct CachedOntology<'a> {
 }
 
 impl<'a> CachedOntology<'a> {
+    /// Wraps `inner`; answers are remembered for the wrapper's lifetime.
     pub fn new(inner: &'a dyn Ontology) -> CachedOntology<'a> {
         CachedOntology { inner, answers: Default::default() }
     }
@@ -79,6 +83,7 @@ impl Ontology for CachedOntology<'_> {
 
 /// Collects statistics in order, each with a unique id.
 pub struct Statistics {
+    /// The statistics so far, in the order they were added.
     pub list: Vec<Statistic>,
 }
 
@@ -459,9 +464,13 @@ pub fn cohort(study: &Study, patients: &[Patient], ontology: &dyn Ontology, stat
 
 /// One row of the manifestation table, kept for the phenotype grid.
 pub struct ManifestationRow {
+    /// The row's indentation, as in the table (1 item, 2 sub-item).
     pub level: u8,
+    /// The row label: a grouping's label or an HPO term's label.
     pub label: String,
+    /// The category heading the row sits under in the grid.
     pub category: String,
+    /// Each patient's presence, in pseudonym order.
     pub presence: Vec<Presence>,
 }
 
@@ -824,6 +833,7 @@ fn phase_label(phase: TreatmentPhase) -> &'static str {
     }
 }
 
+/// A response grade as the tables write it, e.g. `very good`.
 pub fn grade_label(grade: ResponseGrade) -> &'static str {
     match grade {
         ResponseGrade::Complete => "complete",

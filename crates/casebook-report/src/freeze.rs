@@ -33,10 +33,12 @@ fn hex(bytes: &[u8]) -> String {
 /// What differs between a saved report and one recomputed now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
+    /// Each difference in words, e.g. "the HPO release changed (… then, … now)"; empty when all match.
     pub differences: Vec<String>,
 }
 
 impl Verification {
+    /// Whether the saved report still matches: same data, configuration, software, HPO release and statistics.
     pub fn matches(&self) -> bool {
         self.differences.is_empty()
     }

@@ -13,6 +13,8 @@
 //!
 //! Not here: reading the registry (the store crate) and drawing primitives (the plot crate).
 
+#![deny(missing_docs)]
+
 pub mod build;
 pub mod csv;
 pub mod figures;

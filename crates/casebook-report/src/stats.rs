@@ -26,11 +26,17 @@ pub fn wilson_95(k: usize, n: usize) -> Option<(f64, f64)> {
 /// Median, quartiles and range of a sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
+    /// The number of values.
     pub n: usize,
+    /// The smallest value.
     pub min: f64,
+    /// The first quartile (definition 7).
     pub q1: f64,
+    /// The median.
     pub median: f64,
+    /// The third quartile (definition 7).
     pub q3: f64,
+    /// The largest value.
     pub max: f64,
 }
 

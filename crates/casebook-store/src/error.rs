@@ -4,22 +4,65 @@
 /// message says what was being attempted.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// A database URL of an unknown scheme, or a SQLite URL without a file path.
     #[error("the database URL is not usable: {reason}")]
-    BadUrl { reason: String },
+    BadUrl {
+        /// What the URL must look like instead.
+        reason: String,
+    },
+    /// The database could not be opened or reached.
     #[error("cannot open the registry at {url}: {source}")]
-    Connect { url: String, source: sqlx::Error },
+    Connect {
+        /// The URL with its password redacted, so the message is safe to log and show.
+        url: String,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
+    /// An embedded migration failed, or the database has migrations this binary does not know.
     #[error("cannot bring the registry's tables up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// No study or patient with that id is stored.
     #[error("{what} was not found in the registry")]
-    NotFound { what: String },
+    NotFound {
+        /// What was looked for, e.g. "study `was-anti-il1`".
+        what: String,
+    },
+    /// Optimistic locking failed: the record changed between reading and saving, and nothing was
+    /// written.
     #[error("{what} was changed by someone else since it was read (version {expected} expected, {found} found)")]
-    Conflict { what: String, expected: i64, found: i64 },
+    Conflict {
+        /// The record, e.g. "patient WAS-IT1-01".
+        what: String,
+        /// The version the caller read and meant to replace.
+        expected: i64,
+        /// The version now stored.
+        found: i64,
+    },
+    /// The database refused the record because it breaks a constraint, e.g. a patient whose
+    /// center is not one of the study's centers.
     #[error("{what} cannot be stored: {reason}")]
-    Refused { what: String, reason: String },
+    Refused {
+        /// The record, e.g. "patient WAS-IT1-01".
+        what: String,
+        /// The broken rule, in the clinician's terms.
+        reason: String,
+    },
+    /// A stored record no longer parses, e.g. it was edited outside Casebook.
     #[error("the stored record of {what} cannot be read back: {detail}")]
-    Corrupt { what: String, detail: String },
+    Corrupt {
+        /// The record, e.g. "study `was-anti-il1`".
+        what: String,
+        /// Every problem found, as `path: message` joined by `; `.
+        detail: String,
+    },
+    /// Any other driver error.
     #[error("database error while {doing}: {source}")]
-    Database { doing: &'static str, source: sqlx::Error },
+    Database {
+        /// What was being attempted, e.g. "storing a patient".
+        doing: &'static str,
+        /// The driver's error, kept for the log.
+        source: sqlx::Error,
+    },
 }
 
 /// Adds what was being attempted to a driver error.

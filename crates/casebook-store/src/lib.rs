@@ -21,6 +21,8 @@
 //! # Ok(()) }
 //! ```
 
+#![deny(missing_docs)]
+
 pub mod error;
 pub mod testing;
 pub mod url;
@@ -61,17 +63,24 @@ macro_rules! with_db {
 /// One study as listed by [`Store::studies`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct StudySummary {
+    /// The study's id, e.g. `was-anti-il1`.
     pub id: String,
+    /// The study's title.
     pub title: String,
+    /// Number of centers stored for the study.
     pub centers: i64,
+    /// Number of patients stored for the study.
     pub patients: i64,
 }
 
 /// What an import changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
+    /// Patients that were not stored before.
     pub created: usize,
+    /// Patients whose stored record differed and was replaced, its version raised by one.
     pub updated: usize,
+    /// Patients whose stored record was identical (same SHA-256) and was left as it was.
     pub unchanged: usize,
 }
 
@@ -79,16 +88,27 @@ pub struct ImportSummary {
 /// setting that produced it, and the clinician's own score when one was recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredZhuScore {
+    /// The patient's pseudonym.
     pub pseudonym: String,
+    /// The position of the assessment in the patient's record, from 0.
     pub assessment_index: i64,
+    /// The assessment date as written in the record (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
     pub assessment_date: String,
+    /// The computed score as written: `0`, `<1`, `1` to `4`, `5A`, `5M`, `5AM` or `unscorable`.
     pub computed_score: String,
+    /// The key of the phenotype class, e.g. `classic-was`.
     pub phenotype_class: String,
+    /// Score 3 or higher, 5A/5M/5AM included.
     pub severe: bool,
+    /// Eczema and infection levels two or more apart; a clinician may assign a half score.
     pub discordant: bool,
+    /// Under 2 years with a predicted-severe genotype and a score below 3.
     pub indeterminate: bool,
+    /// The clinician's own score as written; `None` when none was recorded.
     pub clinician_score: Option<String>,
+    /// The version of the rule that computed the score (`ZHU_RULE_VERSION` at the time).
     pub rule_version: String,
+    /// Whether the study counted autoinflammation as autoimmunity when the score was computed.
     pub count_autoinflammation_as_autoimmunity: bool,
 }
 

@@ -17,7 +17,9 @@ pub const TEST_DATABASE_URL_VARIABLE: &str = "CASEBOOK_TEST_DATABASE_URL";
 
 /// A throwaway registry. Call [`TestDb::finish`] at the end of a test to remove it.
 pub struct TestDb {
+    /// The URL of the throwaway registry, for code under test that opens its own connection.
     pub url: DatabaseUrl,
+    /// An open, migrated store on that registry.
     pub store: Store,
     cleanup: Cleanup,
 }

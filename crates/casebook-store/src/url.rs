@@ -17,7 +17,9 @@ pub struct DatabaseUrl {
 /// Which database engine a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// An embedded SQLite file, the default.
     Sqlite,
+    /// A PostgreSQL server, shared by the centers of a multi-center study.
     Postgres,
 }
 
@@ -43,6 +45,7 @@ impl DatabaseUrl {
         DatabaseUrl { url: format!("sqlite://{}", path.display()), backend: Backend::Sqlite }
     }
 
+    /// The engine the URL points at, decided by its scheme.
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -87,9 +87,11 @@ pub const ADULT_FROM_AGE_MONTHS: i64 = 18 * 12;
 /// A dose expressed every way the registry reports it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DerivedDose {
+    /// Milligrams per kilogram of body weight, per administration.
     pub mg_per_kg_per_dose: f64,
     /// `None` for a single dose, which has no daily rate.
     pub mg_per_kg_per_day: Option<f64>,
+    /// Milligrams per administration.
     pub mg_per_dose: f64,
     /// `None` for a single dose, which has no daily rate.
     pub mg_per_day: Option<f64>,
@@ -162,6 +164,7 @@ impl fmt::Display for MessageSeverity {
 pub struct DoseMessage {
     /// Stable id of the rule, one of [`DOSE_RULE_IDS`].
     pub rule: &'static str,
+    /// How much the finding matters; none blocks a save.
     pub severity: MessageSeverity,
     /// For the clinician: says the numbers that triggered the rule, no trailing full stop.
     pub message: String,
@@ -173,14 +176,19 @@ pub struct DoseMessage {
 /// and the rules that need it stay silent.
 #[derive(Debug, Clone, Copy)]
 pub struct DoseCheckInput<'a> {
+    /// The drug of the course; its key and class decide which rules apply.
     pub drug: &'a Drug,
+    /// The route of administration.
     pub route: Option<Route>,
+    /// The prescribed dose per administration.
     pub dose: Option<Dose>,
+    /// How often the dose is given; needed for every per-day and interval rule.
     pub frequency: Option<Frequency>,
     /// The weight that applies at the start of the course (see [`nearest_weight_on_or_before`]).
     pub weight: Option<BodyWeightKg>,
     /// Completed months at the start of the course.
     pub age_months: Option<i64>,
+    /// Creatinine clearance at the start of the course, in mL/min; below 30 it affects daily anakinra.
     pub creatinine_clearance_ml_min: Option<f64>,
     /// Classes of the other drugs given at the same time.
     pub concurrent_drug_classes: &'a [DrugClass],

@@ -183,11 +183,15 @@ impl ImmunodeficiencyLab {
 /// The clinical profile at one assessment. Every combination of values is a valid input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ZhuInputs {
+    /// Thrombocytopenia over the assessment period; intermittent turns score 1 into <1.
     pub thrombocytopenia: Thrombocytopenia,
     /// Small platelets (low MPV, HP:0005537).
     pub small_platelets: bool,
+    /// Congenital neutropenia; without thrombocytopenia it gives score 0 (X-linked neutropenia).
     pub congenital_neutropenia: bool,
+    /// Eczema level, compared with the infection level in step 4.
     pub eczema: Eczema,
+    /// Infection level, compared with the eczema level in step 4.
     pub infections: Infections,
     /// Informational only: it does not change the score.
     pub immunodeficiency: ImmunodeficiencyLab,
@@ -196,6 +200,7 @@ pub struct ZhuInputs {
     /// Autoinflammatory manifestations such as IBD, arthritis, vasculitis or pyoderma
     /// gangrenosum; whether they count towards score 5 is a [`ZhuSettings`] choice.
     pub autoinflammation: bool,
+    /// Malignancy such as lymphoma; it gives score 5M (5AM with autoimmunity).
     pub malignancy: bool,
     /// Age at the assessment in completed months, when the birth date allows it.
     pub age_months: Option<i64>,
@@ -390,7 +395,9 @@ impl fmt::Display for PhenotypeClass {
 /// A computed score with its derived fields and what is needed to reproduce it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ZhuResult {
+    /// The computed score.
     pub score: ZhuScore,
+    /// The phenotype the score stands for (clinical.md §2.3).
     pub phenotype_class: PhenotypeClass,
     /// Score 3 or higher, 5A/5M/5AM included.
     pub severe: bool,

@@ -3,6 +3,7 @@
 mod cli;
 mod import_export;
 mod report;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -31,32 +31,47 @@ pub struct DatabaseArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import a study folder (study.toml + patients/*.json) into the registry, all or nothing
+    /// Import a study folder, or phenopackets (a file, a folder or a zip), into the registry, all or nothing
     #[command(
-        after_help = "Examples:\n  casebook import studies/was-anti-il1\n  casebook import my-study --database postgres://postgres@127.0.0.1/casebook\n\n\
-Every file is checked first; if any has an error, all problems are listed with their file and JSON path and nothing is stored."
+        after_help = "Examples:\n  casebook import studies/was-anti-il1\n  casebook import my-study --database postgres://postgres@127.0.0.1/casebook\n  \
+casebook import cases.zip --study was-anti-il1 --center IT1\n\n\
+Every file is checked first; if any has an error, all problems are listed with their file and JSON path and nothing is stored. \
+Phenopackets go into a study already in the registry, at the center given; what a Casebook record cannot hold is kept verbatim \
+with it and listed, so that exporting the unchanged record gives the phenopacket back."
     )]
     Import {
-        /// The study folder to import
+        /// A study folder (with study.toml), or a phenopacket file, folder of phenopackets or zip
         path: PathBuf,
+        /// For phenopackets: the study to import into
+        #[arg(long)]
+        study: Option<String>,
+        /// For phenopackets: the center the patients belong to
+        #[arg(long)]
+        center: Option<String>,
         #[command(flatten)]
         database: DatabaseArgs,
     },
-    /// Export a study from the registry as a study folder
-    #[command(after_help = "Example:\n  casebook export --study was-anti-il1 --out exported/was-anti-il1")]
+    /// Export a study from the registry: a study folder, phenopackets or a FHIR R4 bundle
+    #[command(after_help = "Examples:\n  casebook export --study was-anti-il1 --out exported/was-anti-il1\n  \
+casebook export --format phenopackets --out was.zip\n  casebook export --format fhir --out was-bundle.json")]
     Export {
         /// The study to export (may be left out when the registry holds one study)
         #[arg(long)]
         study: Option<String>,
-        /// The folder to write (created if missing)
+        /// native (a study folder), phenopackets (a folder, or a .zip) or fhir (one Bundle file)
+        #[arg(long, default_value = "native", value_parser = ["native", "phenopackets", "fhir"])]
+        format: String,
+        /// The folder or file to write
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
         database: DatabaseArgs,
     },
-    /// Run every rule over a study folder or a stored study and print errors and warnings
-    #[command(after_help = "Examples:\n  casebook validate studies/was-anti-il1\n  casebook validate --study was-anti-il1\n\n\
-Exit code 0: no errors (warnings may be printed); 1: errors found; 2: the check could not run.")]
+    /// Run every rule over a study folder, phenopackets or a stored study and print errors and warnings
+    #[command(
+        after_help = "Examples:\n  casebook validate studies/was-anti-il1\n  casebook validate --study was-anti-il1\n  casebook validate case.json\n\n\
+Exit code 0: no errors (warnings may be printed); 1: errors found; 2: the check could not run."
+    )]
     Validate {
         /// A study folder to check; without it, the stored study named by --study is checked
         path: Option<PathBuf>,

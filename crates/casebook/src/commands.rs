@@ -5,9 +5,11 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use casebook_domain::check::{Level, check_patient};
+use casebook_domain::patient::Slug;
 use casebook_domain::rules::zhu::{Eczema, ImmunodeficiencyLab, Infections, Thrombocytopenia, ZhuInputs, ZhuSettings, compute_zhu_score};
 use casebook_domain::summary::summarize;
-use casebook_formats::native::folder::{read_study_folder_reporting, write_study_folder};
+use casebook_formats::native::folder::{STUDY_FILE, read_study_folder_reporting, write_study_folder};
+use casebook_formats::phenopacket::files::{read_phenopackets, write_phenopackets};
 use casebook_formats::{Finding, FormatError};
 use casebook_hpo::Hpo;
 use casebook_report::freeze::verify;
@@ -20,9 +22,13 @@ use crate::cli::{Cli, Command, DatabaseArgs, HpoCommand, ZhuArgs};
 
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
-        Command::Import { path, database } => import(&path, &database).await,
-        Command::Export { study, out, database } => export(study.as_deref(), &out, &database).await,
-        Command::Validate { path: Some(path), .. } => validate_folder(&path),
+        Command::Import { path, study: None, center: None, database } if path.join(STUDY_FILE).is_file() => import(&path, &database).await,
+        Command::Import { path, study, center, database } => {
+            import_phenopackets(&path, study.as_deref(), center.as_deref(), &database).await
+        }
+        Command::Export { study, format, out, database } => export(study.as_deref(), &format, &out, &database).await,
+        Command::Validate { path: Some(path), .. } if path.join(STUDY_FILE).is_file() => validate_folder(&path),
+        Command::Validate { path: Some(path), .. } => validate_phenopackets(&path),
         Command::Validate { path: None, study, database } => validate_stored(study.as_deref(), &database).await,
         Command::Report { verify: Some(dir), database, .. } => verify_report(&dir, &database).await,
         Command::Report { study, out: Some(out), database, .. } => report(study.as_deref(), &out, &database).await,
@@ -114,18 +120,145 @@ async fn resolve_study(store: &Store, study: Option<&str>) -> anyhow::Result<Str
     }
 }
 
-async fn export(study: Option<&str>, out: &Path, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+async fn export(study: Option<&str>, format: &str, out: &Path, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
     let store = open(database).await?;
     let study_id = resolve_study(&store, study).await?;
     let study = store.load_study(&study_id).await?;
     let patients = store.load_patients(&study_id).await?;
     store.close().await;
-    write_study_folder(out, &study, &patients)?;
-    println!("Exported study {} to {}: {} patients", study.id, out.display(), patients.len());
+    match format {
+        "phenopackets" => {
+            write_phenopackets(out, &study, &patients, &now_rfc3339(), Hpo::embedded().release())?;
+        }
+        "fhir" => {
+            if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            }
+            std::fs::write(out, casebook_fhir::bundle_json(&study, &patients)).with_context(|| format!("writing {}", out.display()))?;
+        }
+        _ => write_study_folder(out, &study, &patients)?,
+    }
+    println!("Exported study {} to {} ({format}): {} patients", study.id, out.display(), patients.len());
     if let Some(label) = &study.data_label {
         println!("Data: {label}");
     }
     Ok(Outcome::Success)
+}
+
+/// Imports phenopackets into a study that is already in the registry.
+async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&str>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let store = open(database).await?;
+    let study_id = resolve_study(&store, study).await?;
+    let study = store.load_study(&study_id).await?;
+    let center = match center {
+        Some(center) => Slug::parse("center", center)?,
+        None if study.centers.len() == 1 => study.centers[0].id.clone(),
+        None => bail!(
+            "phenopackets carry no center: choose one of the study's centers with --center ({})",
+            study.centers.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    let bar = progress_bar("Reading");
+    let read = read_phenopackets(path, &study, &center, Hpo::embedded(), &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let import = match read {
+        Ok(import) => import,
+        Err(FormatError::Invalid { findings }) => {
+            let errors = print_findings(&findings);
+            eprintln!("{errors} error(s) in {}; nothing was imported", path.display());
+            return Ok(Outcome::ValidationErrors);
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let summary = store.import_study(&study, &import.patients).await.with_context(|| format!("importing {}", path.display()))?;
+    store.close().await;
+    let warnings = import.findings.iter().filter(|f| f.diagnostic.level == Level::Warning).count();
+    println!(
+        "Imported {} phenopacket file(s) from {} into study {} at center {center}: {} patients ({} new, {} updated, {} unchanged), {warnings} warning(s)",
+        import.files,
+        path.display(),
+        study.id,
+        import.patients.len(),
+        summary.created,
+        summary.updated,
+        summary.unchanged
+    );
+    if !import.kept_verbatim.is_empty() {
+        let mut by_path: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+        for (_, paths) in &import.kept_verbatim {
+            for kept in paths {
+                *by_path.entry(generic_path(kept)).or_default() += 1;
+            }
+        }
+        println!(
+            "Kept verbatim with {} record(s), because a Casebook record has no place for them (they return on export):",
+            import.kept_verbatim.len()
+        );
+        for (kept, count) in by_path {
+            println!("  {kept}: {count}");
+        }
+    }
+    if warnings > 0 {
+        let mut by_rule: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for finding in import.findings.iter().filter(|f| f.diagnostic.level == Level::Warning) {
+            *by_rule.entry(finding.diagnostic.rule.as_str()).or_default() += 1;
+        }
+        println!("Warnings by rule (run `casebook validate {}` for each one with its file and place):", path.display());
+        for (rule, count) in by_rule {
+            println!("  {rule}: {count}");
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// `$.phenotypicFeatures[3].onset` → `$.phenotypicFeatures[].onset`, to count alike paths.
+fn generic_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push('[');
+            }
+            ']' => {
+                in_index = false;
+                out.push(']');
+            }
+            _ if in_index => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Checks phenopackets: the schema, then phenopacket-tools' rules against the vendored HPO.
+fn validate_phenopackets(path: &Path) -> anyhow::Result<Outcome> {
+    let report = casebook_formats::phenopacket::files::validate_phenopackets(path, Hpo::embedded())?;
+    print_findings(&report.findings);
+    let errors = report.findings.iter().filter(|f| f.is_error()).count();
+    println!("{}: {} phenopacket file(s), {errors} error(s), {} warning(s)", path.display(), report.files, report.findings.len() - errors);
+    Ok(if errors > 0 { Outcome::ValidationErrors } else { Outcome::Success })
+}
+
+/// The current time as an RFC 3339 UTC timestamp, for the `created` field of exports.
+fn now_rfc3339() -> String {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
 }
 
 fn validate_folder(path: &Path) -> anyhow::Result<Outcome> {

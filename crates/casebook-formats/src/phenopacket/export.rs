@@ -100,7 +100,10 @@ pub fn patient_to_phenopacket(study: &Study, patient: &Patient, created: &str, h
                 f.insert("severity".into(), prefixes.term(severity.hpo_id(), vocabulary::severity_label(severity)));
             }
             if !feature.temporal.is_empty() {
-                f.insert("modifiers".into(), feature.temporal.iter().map(|t| prefixes.term(t.hpo_id(), vocabulary::temporal_label(*t))).collect());
+                f.insert(
+                    "modifiers".into(),
+                    feature.temporal.iter().map(|t| prefixes.term(t.hpo_id(), vocabulary::temporal_label(*t))).collect(),
+                );
             }
             if let Some(onset) = &feature.onset {
                 f.insert("onset".into(), time_element(onset));
@@ -157,7 +160,8 @@ pub fn patient_to_phenopacket(study: &Study, patient: &Patient, created: &str, h
             .enumerate()
             .map(|(index, variant)| {
                 prefixes.0.insert("HGNC".into());
-                let mut expressions = vec![json!({ "syntax": "hgvs.c", "value": format!("{}:{}", variant.transcript.as_str(), variant.hgvs_c.as_str()) })];
+                let mut expressions =
+                    vec![json!({ "syntax": "hgvs.c", "value": format!("{}:{}", variant.transcript.as_str(), variant.hgvs_c.as_str()) })];
                 if let Some(protein) = &variant.hgvs_p {
                     expressions.push(json!({ "syntax": "hgvs.p", "value": protein.as_str() }));
                 }
@@ -227,7 +231,8 @@ pub fn patient_to_phenopacket(study: &Study, patient: &Patient, created: &str, h
         if let Some(events) = &course.adverse_events
             && !events.is_empty()
         {
-            let grades: Vec<Value> = events.iter().map(|e| prefixes.term(e.grade.ncit_id(), &format!("CTCAE grade {}", e.grade.value()))).collect();
+            let grades: Vec<Value> =
+                events.iter().map(|e| prefixes.term(e.grade.ncit_id(), &format!("CTCAE grade {}", e.grade.value()))).collect();
             action.insert("adverseEvents".into(), Value::Array(grades));
         }
         if course.termination == Some(casebook_domain::patient::TerminationReason::AdverseEvent) {
@@ -238,7 +243,10 @@ pub fn patient_to_phenopacket(study: &Study, patient: &Patient, created: &str, h
     for therapy in &patient.definitive_therapies {
         let (id, label) = therapy.kind.maxo();
         let mut action = Map::new();
-        action.insert("procedure".into(), json!({ "code": prefixes.term(id, label), "performed": { "timestamp": timestamp(&therapy.date) } }));
+        action.insert(
+            "procedure".into(),
+            json!({ "code": prefixes.term(id, label), "performed": { "timestamp": timestamp(&therapy.date) } }),
+        );
         if let Some(disease) = patient.diagnoses.first() {
             action.insert("treatmentTarget".into(), prefixes.term(disease.code.id().as_str(), disease.code.label()));
         }

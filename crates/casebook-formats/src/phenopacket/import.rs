@@ -109,14 +109,17 @@ impl Mapper {
 
     fn patient(&mut self, d: &Value, center: &Slug, drugs: &DrugCatalog) -> Result<Patient, Vec<Diagnostic>> {
         let id = text(d, "id").unwrap_or_default();
-        let pseudonym = Pseudonym::parse(id).map_err(|e| vec![Diagnostic { level: Level::Error, path: "id".into(), rule: "invalid-value".into(), message: e.to_string(), source: None }])?;
+        let pseudonym = Pseudonym::parse(id).map_err(|e| {
+            vec![Diagnostic { level: Level::Error, path: "id".into(), rule: "invalid-value".into(), message: e.to_string(), source: None }]
+        })?;
         let subject = d.get("subject").cloned().unwrap_or(Value::Null);
         let sex = match text(&subject, "sex") {
             Some("MALE") => Sex::Male,
             Some("FEMALE") => Sex::Female,
             _ => Sex::Unknown,
         };
-        let birth = text(&subject, "dateOfBirth").and_then(date_of).and_then(|d| PartialDate::year_month(d.year_value(), d.month_value()?).ok());
+        let birth =
+            text(&subject, "dateOfBirth").and_then(date_of).and_then(|d| PartialDate::year_month(d.year_value(), d.month_value()?).ok());
         let vital_status = match subject.get("vitalStatus").and_then(|v| text(v, "status")) {
             Some("ALIVE") => VitalStatus::Alive,
             Some("DECEASED") => VitalStatus::Deceased,
@@ -140,7 +143,11 @@ impl Mapper {
         if subject.get("vitalStatus").is_some_and(|v| v.get("causeOfDeath").is_some() || v.get("survivalTimeInDays").is_some()) {
             self.keep("$.subject.vitalStatus");
         }
-        let source = if id.starts_with("PMID") || items(d.get("metaData").unwrap_or(&Value::Null), "externalReferences").iter().any(|r| text(r, "id").is_some_and(|i| i.starts_with("PMID"))) {
+        let source = if id.starts_with("PMID")
+            || items(d.get("metaData").unwrap_or(&Value::Null), "externalReferences")
+                .iter()
+                .any(|r| text(r, "id").is_some_and(|i| i.starts_with("PMID")))
+        {
             Source::Publication
         } else {
             Source::Chart
@@ -197,7 +204,8 @@ impl Mapper {
                     continue;
                 }
             };
-            let severity = f.get("severity").and_then(|s| text(s, "id")).and_then(|id| Severity::ALL.iter().copied().find(|s| s.hpo_id() == id));
+            let severity =
+                f.get("severity").and_then(|s| text(s, "id")).and_then(|id| Severity::ALL.iter().copied().find(|s| s.hpo_id() == id));
             if f.get("severity").is_some() && severity.is_none() {
                 self.keep(format!("{path}.severity"));
             }
@@ -317,10 +325,19 @@ impl Mapper {
                 let code = procedure.get("code").and_then(|c| text(c, "id")).unwrap_or_default();
                 let date = procedure.get("performed").and_then(|p| text(p, "timestamp")).and_then(date_of);
                 let kind = match code {
-                    "MAXO:0001001" | "NCIT:C15238" => Some(DefinitiveTherapyKind::GeneTherapy { vector: None, product_vcn: None, cd34_per_kg_millions: None, trial_id: None }),
-                    "MAXO:0001479" | "MAXO:0000747" | "NCIT:C15431" => {
-                        Some(DefinitiveTherapyKind::Hsct { donor: None, hla_match: None, source: None, acute_gvhd_grade: None, chronic_gvhd: None })
-                    }
+                    "MAXO:0001001" | "NCIT:C15238" => Some(DefinitiveTherapyKind::GeneTherapy {
+                        vector: None,
+                        product_vcn: None,
+                        cd34_per_kg_millions: None,
+                        trial_id: None,
+                    }),
+                    "MAXO:0001479" | "MAXO:0000747" | "NCIT:C15431" => Some(DefinitiveTherapyKind::Hsct {
+                        donor: None,
+                        hla_match: None,
+                        source: None,
+                        acute_gvhd_grade: None,
+                        chronic_gvhd: None,
+                    }),
                     _ => None,
                 };
                 match (kind, date) {
@@ -372,15 +389,25 @@ impl Mapper {
         });
         let frequency = interval.and_then(|i| i.get("scheduleFrequency")).and_then(|f| text(f, "id")).and_then(vocabulary::frequency_from);
         let route = treatment.get("routeOfAdministration").and_then(|r| text(r, "id")).and_then(vocabulary::route_from);
-        let targets = action.get("treatmentTarget").and_then(|t| text(t, "id")).and_then(|id| Curie::parse_in(CodeSystem::Hpo, id).ok()).into_iter().collect();
-        let response = action.get("responseToTreatment").and_then(|r| text(r, "id")).and_then(vocabulary::response_from).map(|grade| Response { grade, date: None, note: None });
+        let targets = action
+            .get("treatmentTarget")
+            .and_then(|t| text(t, "id"))
+            .and_then(|id| Curie::parse_in(CodeSystem::Hpo, id).ok())
+            .into_iter()
+            .collect();
+        let response = action
+            .get("responseToTreatment")
+            .and_then(|r| text(r, "id"))
+            .and_then(vocabulary::response_from)
+            .map(|grade| Response { grade, date: None, note: None });
         let adverse_events = action.get("adverseEvents").map(|_| Vec::new());
         if action.get("adverseEvents").is_some() {
             self.warnings.push(Diagnostic {
                 level: Level::Warning,
                 path: "$.medicalActions[].adverseEvents".into(),
                 rule: "adverse-events-without-grade".into(),
-                message: "adverse events are kept in the source document: a phenopacket gives neither their CTCAE grade nor seriousness".into(),
+                message: "adverse events are kept in the source document: a phenopacket gives neither their CTCAE grade nor seriousness"
+                    .into(),
                 source: None,
             });
         }
@@ -423,7 +450,11 @@ fn variant_of(descriptor: &Value) -> Option<Variant> {
     let expressions = items(descriptor, "expressions");
     let coding = expressions.iter().find(|e| text(e, "syntax") == Some("hgvs.c")).and_then(|e| text(e, "value"))?;
     let (transcript, change) = coding.split_once(':')?;
-    let protein = expressions.iter().find(|e| text(e, "syntax") == Some("hgvs.p")).and_then(|e| text(e, "value")).and_then(|p| Hgvs::parse_protein(p.rsplit(':').next()?).ok());
+    let protein = expressions
+        .iter()
+        .find(|e| text(e, "syntax") == Some("hgvs.p"))
+        .and_then(|e| text(e, "value"))
+        .and_then(|p| Hgvs::parse_protein(p.rsplit(':').next()?).ok());
     let zygosity = descriptor.get("allelicState").and_then(|a| text(a, "id")).map_or(Zygosity::Unknown, vocabulary::zygosity_from);
     Some(Variant {
         gene,
@@ -440,7 +471,10 @@ fn variant_of(descriptor: &Value) -> Option<Variant> {
 fn assign_phases(patient: &mut Patient) {
     let therapies = patient.definitive_therapies.clone();
     for course in &mut patient.courses {
-        let before = therapies.iter().filter(|t| t.date.definitely_cmp(&course.start) == Some(std::cmp::Ordering::Less)).max_by_key(|t| t.date.sort_key());
+        let before = therapies
+            .iter()
+            .filter(|t| t.date.definitely_cmp(&course.start) == Some(std::cmp::Ordering::Less))
+            .max_by_key(|t| t.date.sort_key());
         course.phase = match before {
             Some(therapy) if therapy.kind.is_gene_therapy() => TreatmentPhase::AfterGeneTherapy,
             Some(_) => TreatmentPhase::AfterHsct,
@@ -456,7 +490,9 @@ mod tests {
 
     #[test]
     fn iso_durations_become_months() {
-        for (text, months) in [("P3Y6M", Some(42)), ("P1M", Some(1)), ("P10D", Some(0)), ("P2Y", Some(24)), ("P6W", Some(1)), ("3Y", None), ("P3X", None)] {
+        for (text, months) in
+            [("P3Y6M", Some(42)), ("P1M", Some(1)), ("P10D", Some(0)), ("P2Y", Some(24)), ("P6W", Some(1)), ("3Y", None), ("P3X", None)]
+        {
             assert_eq!(months_of(text), months, "{text}");
         }
     }

@@ -2,5 +2,6 @@
 //! Casebook patients.
 
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod vocabulary;

@@ -110,7 +110,10 @@ pub fn zygosity(zygosity: Zygosity) -> Option<Term> {
 }
 
 pub fn zygosity_from(id: &str) -> Zygosity {
-    [Zygosity::Hemizygous, Zygosity::Heterozygous, Zygosity::Homozygous].into_iter().find(|z| zygosity(*z).is_some_and(|(code, _)| code == id)).unwrap_or(Zygosity::Unknown)
+    [Zygosity::Hemizygous, Zygosity::Heterozygous, Zygosity::Homozygous]
+        .into_iter()
+        .find(|z| zygosity(*z).is_some_and(|(code, _)| code == id))
+        .unwrap_or(Zygosity::Unknown)
 }
 
 /// The laboratory assays with a verified LOINC code, by analyte key, with their UCUM unit.
@@ -122,18 +125,52 @@ pub const LAB_ASSAYS: &[(&str, &str, &str, &str, &str)] = &[
 /// Every resource a Casebook phenopacket may cite, declared in `metaData.resources`.
 pub fn resource(prefix: &str, hpo_release: &str) -> Option<serde_json::Value> {
     let (id, name, url, version, iri) = match prefix {
-        "HP" => ("hp", "human phenotype ontology", "http://purl.obolibrary.org/obo/hp.owl", hpo_release, "http://purl.obolibrary.org/obo/HP_"),
-        "MONDO" => ("mondo", "Mondo Disease Ontology", "http://purl.obolibrary.org/obo/mondo.owl", "unknown", "http://purl.obolibrary.org/obo/MONDO_"),
-        "OMIM" => ("omim", "An Online Catalog of Human Genes and Genetic Disorders", "https://www.omim.org", "unknown", "https://www.omim.org/entry/"),
+        "HP" => {
+            ("hp", "human phenotype ontology", "http://purl.obolibrary.org/obo/hp.owl", hpo_release, "http://purl.obolibrary.org/obo/HP_")
+        }
+        "MONDO" => (
+            "mondo",
+            "Mondo Disease Ontology",
+            "http://purl.obolibrary.org/obo/mondo.owl",
+            "unknown",
+            "http://purl.obolibrary.org/obo/MONDO_",
+        ),
+        "OMIM" => (
+            "omim",
+            "An Online Catalog of Human Genes and Genetic Disorders",
+            "https://www.omim.org",
+            "unknown",
+            "https://www.omim.org/entry/",
+        ),
         "ORPHA" => ("orpha", "Orphanet", "https://www.orpha.net", "unknown", "https://www.orpha.net/en/disease/detail/"),
-        "HGNC" => ("hgnc", "HUGO Gene Nomenclature Committee", "https://www.genenames.org", "unknown", "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/"),
-        "GENO" => ("geno", "Genotype Ontology", "http://purl.obolibrary.org/obo/geno.owl", "unknown", "http://purl.obolibrary.org/obo/GENO_"),
+        "HGNC" => (
+            "hgnc",
+            "HUGO Gene Nomenclature Committee",
+            "https://www.genenames.org",
+            "unknown",
+            "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/",
+        ),
+        "GENO" => {
+            ("geno", "Genotype Ontology", "http://purl.obolibrary.org/obo/geno.owl", "unknown", "http://purl.obolibrary.org/obo/GENO_")
+        }
         "NCIT" => ("ncit", "NCI Thesaurus", "http://purl.obolibrary.org/obo/ncit.owl", "unknown", "http://purl.obolibrary.org/obo/NCIT_"),
         "LOINC" => ("loinc", "Logical Observation Identifiers Names and Codes", "https://loinc.org", "unknown", "https://loinc.org/"),
         "UCUM" => ("ucum", "Unified Code for Units of Measure", "https://ucum.org", "2.1", "https://ucum.org/"),
         "DrugBank" => ("drugbank", "DrugBank", "https://go.drugbank.com", "unknown", "https://go.drugbank.com/drugs/"),
-        "CHEBI" => ("chebi", "Chemical Entities of Biological Interest", "http://purl.obolibrary.org/obo/chebi.owl", "unknown", "http://purl.obolibrary.org/obo/CHEBI_"),
-        "MAXO" => ("maxo", "Medical Action Ontology", "http://purl.obolibrary.org/obo/maxo.owl", "2024-07-29", "http://purl.obolibrary.org/obo/MAXO_"),
+        "CHEBI" => (
+            "chebi",
+            "Chemical Entities of Biological Interest",
+            "http://purl.obolibrary.org/obo/chebi.owl",
+            "unknown",
+            "http://purl.obolibrary.org/obo/CHEBI_",
+        ),
+        "MAXO" => (
+            "maxo",
+            "Medical Action Ontology",
+            "http://purl.obolibrary.org/obo/maxo.owl",
+            "2024-07-29",
+            "http://purl.obolibrary.org/obo/MAXO_",
+        ),
         CASEBOOK_PREFIX => ("casebook", "Casebook local codes", "urn:casebook", "1", "urn:casebook:"),
         _ => return None,
     };

@@ -1,5 +1,6 @@
 //! Integration tests of the native study folder format.
 
 mod bad_input;
+mod phenopackets;
 mod reference_folder;
 mod rules;

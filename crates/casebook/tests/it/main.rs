@@ -2,6 +2,7 @@
 
 mod cli;
 mod import_export;
+mod phenopackets;
 mod report;
 mod tidy;
 

@@ -1,0 +1,748 @@
+//! The protobuf proto3 JSON mapping, field type by field type: how a value is read from a
+//! `serde_json::Value` (collecting every error with its path) and written as canonical JSON.
+//!
+//! The message, oneof and enum types themselves are declared with the macros in `macros.rs`,
+//! which expand to calls of the traits here. The traits are public only so that the public
+//! [`crate::Message`] trait can require them; this module is private, so no one outside can name
+//! or implement them.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value as Json};
+
+use crate::error::{FieldError, Reason};
+use crate::timestamp::Timestamp;
+
+/// A JSONPath such as `$.phenotypicFeatures[3].type.id`, grown and shrunk while walking a document.
+#[derive(Debug, Clone)]
+pub struct JsonPath(String);
+
+impl JsonPath {
+    pub(crate) fn root() -> JsonPath {
+        JsonPath("$".to_string())
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Runs `f` with the path extended by an object key.
+    pub(crate) fn with_key<R>(&mut self, key: &str, f: impl FnOnce(&mut JsonPath) -> R) -> R {
+        let len = self.0.len();
+        push_key(&mut self.0, key);
+        let result = f(self);
+        self.0.truncate(len);
+        result
+    }
+
+    /// Runs `f` with the path extended by a list index.
+    pub(crate) fn with_index<R>(&mut self, index: usize, f: impl FnOnce(&mut JsonPath) -> R) -> R {
+        let len = self.0.len();
+        write!(self.0, "[{index}]").expect("writing to a String cannot fail");
+        let result = f(self);
+        self.0.truncate(len);
+        result
+    }
+
+    /// The path extended by a key, as a new text.
+    pub(crate) fn join(&self, key: &str) -> String {
+        let mut path = self.0.clone();
+        push_key(&mut path, key);
+        path
+    }
+}
+
+/// Plain identifiers are appended as `.key`, anything else as `["key"]` with JSON escapes.
+fn push_key(path: &mut String, key: &str) {
+    let plain = key.chars().next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        path.push('.');
+        path.push_str(key);
+    } else {
+        path.push('[');
+        write_string(path, key);
+        path.push(']');
+    }
+}
+
+/// Collects the errors of one document while its reader walks it.
+#[derive(Debug)]
+pub struct Reader {
+    path: JsonPath,
+    errors: Vec<FieldError>,
+}
+
+impl Reader {
+    pub(crate) fn new() -> Reader {
+        Reader { path: JsonPath::root(), errors: Vec::new() }
+    }
+
+    pub(crate) fn into_errors(self) -> Vec<FieldError> {
+        self.errors
+    }
+
+    /// Records a problem at the current path.
+    pub(crate) fn fail(&mut self, reason: Reason) {
+        self.errors.push(FieldError { path: self.path.as_str().to_string(), reason });
+    }
+
+    pub(crate) fn wrong_type(&mut self, expected: &'static str, found: &Json) {
+        self.fail(Reason::WrongType { expected, found: json_type(found) });
+    }
+
+    /// Runs `f` at the path extended by an object key.
+    pub(crate) fn key<R>(&mut self, key: &str, f: impl FnOnce(&mut Reader) -> R) -> R {
+        let len = self.path.0.len();
+        push_key(&mut self.path.0, key);
+        let result = f(self);
+        self.path.0.truncate(len);
+        result
+    }
+
+    fn index<R>(&mut self, index: usize, f: impl FnOnce(&mut Reader) -> R) -> R {
+        let len = self.path.0.len();
+        write!(self.path.0, "[{index}]").expect("writing to a String cannot fail");
+        let result = f(self);
+        self.path.0.truncate(len);
+        result
+    }
+
+    pub(crate) fn unknown_field(&mut self, key: &str, full_name: &'static str) {
+        let message = full_name.rsplit('.').next().unwrap_or(full_name);
+        self.key(key, |r| r.fail(Reason::UnknownField { field: key.to_string(), message }));
+    }
+}
+
+/// The JSON type of a value, as error messages name it.
+pub(crate) fn json_type(json: &Json) -> &'static str {
+    match json {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
+    }
+}
+
+/// The fields (and oneofs) of one JSON object that were set so far, to reject a field given under
+/// both of its names and a second member of a oneof.
+pub struct Seen<'a> {
+    fields: Vec<(&'static str, &'a str)>,
+    oneofs: Vec<(&'static str, &'a str)>,
+}
+
+impl<'a> Seen<'a> {
+    pub(crate) fn new() -> Seen<'a> {
+        Seen { fields: Vec::new(), oneofs: Vec::new() }
+    }
+
+    /// Whether `key` is the first key that names field `field`; records an error otherwise.
+    pub(crate) fn claim_field(&mut self, field: &'static str, key: &'a str, r: &mut Reader) -> bool {
+        if let Some(&(_, first)) = self.fields.iter().find(|(claimed, _)| *claimed == field) {
+            r.key(key, |r| r.fail(Reason::DuplicateField { first: first.to_string() }));
+            return false;
+        }
+        self.fields.push((field, key));
+        true
+    }
+
+    /// Whether `key` is the first member of oneof `oneof` given (not null); records an error otherwise.
+    pub(crate) fn claim_oneof(&mut self, oneof: &'static str, key: &'a str, r: &mut Reader) -> bool {
+        if let Some(&(_, first)) = self.oneofs.iter().find(|(claimed, _)| *claimed == oneof) {
+            r.key(key, |r| r.fail(Reason::OneofConflict { oneof, first: first.to_string() }));
+            return false;
+        }
+        self.oneofs.push((oneof, key));
+        true
+    }
+}
+
+/// Sees every message of a document, outermost first, with its path.
+pub trait Visitor {
+    /// Called once per message; `node` is the message, to be downcast to its type.
+    fn visit(&mut self, path: &JsonPath, node: &dyn Any);
+}
+
+/// A type that can be the value of a message field (or of a oneof member, or a list element).
+pub trait JsonField: Sized {
+    /// Reads a value that is not `null`. Returns `None` when the value is unusable, after
+    /// recording why.
+    fn read_json(json: &Json, r: &mut Reader) -> Option<Self>;
+
+    /// Whether a canonical printer leaves the field out: the proto3 default of a field without
+    /// presence, or an unset message.
+    fn is_default(&self) -> bool;
+
+    /// Writes the value at the writer's position.
+    fn write_json(&self, w: &mut Writer);
+
+    /// Visits the messages inside the value.
+    fn walk(&self, _path: &mut JsonPath, _visitor: &mut dyn Visitor) {}
+}
+
+/// A message: a JSON object whose keys are field names.
+pub trait MessageJson: Default + 'static {
+    /// The full protobuf name, e.g. `org.phenopackets.schema.v2.core.OntologyClass`.
+    const FULL_NAME: &'static str;
+
+    /// Reads the fields of an object, recording every problem.
+    fn read_object(map: &Map<String, Json>, r: &mut Reader) -> Self;
+
+    /// Writes the fields that are not at their default, in field-number order.
+    fn write_fields(&self, o: &mut ObjectWriter<'_>);
+
+    /// Visits the messages in the fields.
+    fn walk_fields(&self, path: &mut JsonPath, visitor: &mut dyn Visitor);
+}
+
+/// Reads a message from a value that is not `null`.
+pub(crate) fn read_message<M: MessageJson>(json: &Json, r: &mut Reader) -> Option<M> {
+    match json {
+        Json::Object(map) => Some(M::read_object(map, r)),
+        other => {
+            r.wrong_type("an object", other);
+            None
+        }
+    }
+}
+
+/// The members of a oneof, as a Rust enum with one variant per member.
+pub trait Oneof: Sized {
+    /// The oneof's protobuf name, e.g. `element`.
+    const ONEOF_NAME: &'static str;
+
+    /// The reader of the member a key names, if it names one.
+    fn reader(key: &str) -> Option<fn(&Json, &mut Reader) -> Option<Self>>;
+
+    /// Writes the member as `"key": value`, always (a set oneof member has presence).
+    fn write_member(&self, o: &mut ObjectWriter<'_>);
+
+    /// Visits the messages inside the member.
+    fn walk_member(&self, path: &mut JsonPath, visitor: &mut dyn Visitor);
+}
+
+/// A oneof field of a message: `Option<E>` for a [`Oneof`] enum `E`.
+pub trait OneofField {
+    /// The enum of the members.
+    type Member: Oneof;
+    /// The reader of the member a key names, if it names one.
+    fn reader(key: &str) -> Option<fn(&Json, &mut Reader) -> Option<Self::Member>>;
+    /// Writes the set member, if any.
+    fn write_oneof(&self, o: &mut ObjectWriter<'_>);
+    /// Visits the messages inside the set member, if any.
+    fn walk_oneof(&self, path: &mut JsonPath, visitor: &mut dyn Visitor);
+}
+
+impl<E: Oneof> OneofField for Option<E> {
+    type Member = E;
+
+    fn reader(key: &str) -> Option<fn(&Json, &mut Reader) -> Option<E>> {
+        E::reader(key)
+    }
+
+    fn write_oneof(&self, o: &mut ObjectWriter<'_>) {
+        if let Some(member) = self {
+            member.write_member(o);
+        }
+    }
+
+    fn walk_oneof(&self, path: &mut JsonPath, visitor: &mut dyn Visitor) {
+        if let Some(member) = self {
+            member.walk_member(path, visitor);
+        }
+    }
+}
+
+/// Builds canonical JSON text: 2-space indent, `": "` after keys, `[]` and `{}` for empty lists
+/// and objects — the layout of Python's `json.dumps(indent=2)`, which `MessageToJson` uses.
+#[derive(Debug)]
+pub struct Writer {
+    out: String,
+    depth: usize,
+}
+
+impl Writer {
+    pub(crate) fn new() -> Writer {
+        Writer { out: String::with_capacity(4096), depth: 0 }
+    }
+
+    pub(crate) fn finish(self) -> String {
+        self.out
+    }
+
+    fn newline(&mut self) {
+        self.out.push('\n');
+        for _ in 0..self.depth {
+            self.out.push_str("  ");
+        }
+    }
+
+    pub(crate) fn raw(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    pub(crate) fn string(&mut self, text: &str) {
+        write_string(&mut self.out, text);
+    }
+
+    pub(crate) fn double(&mut self, value: f64) {
+        write_double(&mut self.out, value);
+    }
+
+    /// Writes an object whose members `f` adds.
+    pub(crate) fn object(&mut self, f: impl FnOnce(&mut ObjectWriter<'_>)) {
+        self.depth += 1;
+        let mut object = ObjectWriter { w: self, empty: true };
+        f(&mut object);
+        let empty = object.empty;
+        self.depth -= 1;
+        if empty {
+            self.out.push_str("{}");
+        } else {
+            self.newline();
+            self.out.push('}');
+        }
+    }
+
+    fn array<T: JsonField>(&mut self, items: &[T]) {
+        if items.is_empty() {
+            self.out.push_str("[]");
+            return;
+        }
+        self.out.push('[');
+        self.depth += 1;
+        for (index, item) in items.iter().enumerate() {
+            if index > 0 {
+                self.out.push(',');
+            }
+            self.newline();
+            item.write_json(self);
+        }
+        self.depth -= 1;
+        self.newline();
+        self.out.push(']');
+    }
+}
+
+/// Adds members to an object being written.
+pub struct ObjectWriter<'a> {
+    w: &'a mut Writer,
+    empty: bool,
+}
+
+impl ObjectWriter<'_> {
+    /// Writes a field unless it is at its default.
+    pub(crate) fn field<T: JsonField>(&mut self, key: &str, value: &T) {
+        if !value.is_default() {
+            self.member(key, value);
+        }
+    }
+
+    /// Writes `"key": value`.
+    pub(crate) fn member<T: JsonField>(&mut self, key: &str, value: &T) {
+        self.w.out.push(if self.empty { '{' } else { ',' });
+        self.empty = false;
+        self.w.newline();
+        self.w.string(key);
+        self.w.out.push_str(": ");
+        value.write_json(self.w);
+    }
+}
+
+/// Appends a JSON string literal, escaping as Python's `json.dumps(ensure_ascii=False)` does.
+pub(crate) fn write_string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..at]);
+        if escape.is_empty() {
+            write!(out, "\\u{byte:04x}").expect("writing to a String cannot fail");
+        } else {
+            out.push_str(escape);
+        }
+        start = at + 1;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
+}
+
+/// Appends a double as Python's `repr` (and so `MessageToJson`) prints it: the shortest digits
+/// that read back exactly, in fixed notation with at least one decimal (`86.0`, `0.0001`) for
+/// decimal exponents -5 < e < 16 and in scientific notation otherwise (`1e-05`, `1.5e+16`).
+/// Non-finite values are the mapping's strings `"NaN"`, `"Infinity"` and `"-Infinity"`.
+pub(crate) fn write_double(out: &mut String, value: f64) {
+    if value.is_nan() {
+        out.push_str("\"NaN\"");
+        return;
+    }
+    if value.is_infinite() {
+        out.push_str(if value > 0.0 { "\"Infinity\"" } else { "\"-Infinity\"" });
+        return;
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits: "-8.6e1", "1e-5", "0e0".
+    let scientific = format!("{value:e}");
+    let (mantissa, exponent) = scientific.split_once('e').expect("`{:e}` always has an exponent");
+    let exponent: i32 = exponent.parse().expect("`{:e}` exponents are integers");
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    out.push_str(sign);
+    if (-5 < exponent) && (exponent < 16) {
+        let point = exponent + 1; // digits before the decimal point
+        if point <= 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+            out.push_str(&digits);
+        } else {
+            let point = point as usize;
+            if digits.len() <= point {
+                out.push_str(&digits);
+                out.extend(std::iter::repeat_n('0', point - digits.len()));
+                out.push_str(".0");
+            } else {
+                out.push_str(&digits[..point]);
+                out.push('.');
+                out.push_str(&digits[point..]);
+            }
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        write!(out, "e{}{:02}", if exponent < 0 { '-' } else { '+' }, exponent.unsigned_abs()).expect("writing to a String cannot fail");
+    }
+}
+
+impl JsonField for String {
+    fn read_json(json: &Json, r: &mut Reader) -> Option<String> {
+        match json {
+            Json::String(text) => Some(text.clone()),
+            other => {
+                r.wrong_type("a string", other);
+                None
+            }
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        self.is_empty()
+    }
+
+    fn write_json(&self, w: &mut Writer) {
+        w.string(self);
+    }
+}
+
+impl JsonField for bool {
+    fn read_json(json: &Json, r: &mut Reader) -> Option<bool> {
+        match json {
+            Json::Bool(value) => Some(*value),
+            other => {
+                r.wrong_type("true or false", other);
+                None
+            }
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        !*self
+    }
+
+    fn write_json(&self, w: &mut Writer) {
+        w.raw(if *self { "true" } else { "false" });
+    }
+}
+
+impl JsonField for f64 {
+    fn read_json(json: &Json, r: &mut Reader) -> Option<f64> {
+        match json {
+            Json::Number(number) => number.as_f64(),
+            Json::String(text) => match text.as_str() {
+                "NaN" => Some(f64::NAN),
+                "Infinity" => Some(f64::INFINITY),
+                "-Infinity" => Some(f64::NEG_INFINITY),
+                _ => match parse_decimal(text) {
+                    Some(value) => Some(value),
+                    None => {
+                        r.fail(Reason::InvalidNumber { value: text.clone(), kind: "double", why: "not a number" });
+                        None
+                    }
+                },
+            },
+            other => {
+                r.wrong_type("a number (double)", other);
+                None
+            }
+        }
+    }
+
+    /// Only +0.0 is the default: the protobuf runtimes compare the bits, so -0.0 is printed.
+    fn is_default(&self) -> bool {
+        self.to_bits() == 0
+    }
+
+    fn write_json(&self, w: &mut Writer) {
+        w.double(*self);
+    }
+}
+
+/// A decimal number in a string (`"1.5"`, `"-2e3"`); no spaces, no `inf` or `nan` spellings.
+fn parse_decimal(text: &str) -> Option<f64> {
+    let numeric = !text.is_empty() && text.bytes().all(|byte| byte.is_ascii_digit() || matches!(byte, b'+' | b'-' | b'.' | b'e' | b'E'));
+    if numeric { text.parse().ok() } else { None }
+}
+
+/// Reads an integer given as a JSON number or as a string, as the mapping allows for every
+/// integer type: integral floats (`3.0`, `1e2`) are accepted, fractions and out-of-range values
+/// are not.
+fn read_integer<T: TryFrom<i128>>(json: &Json, r: &mut Reader, kind: &'static str, expected: &'static str) -> Option<T> {
+    let (parsed, shown) = match json {
+        Json::Number(number) => {
+            let parsed = match (number.as_i64(), number.as_u64()) {
+                (Some(value), _) => Ok(i128::from(value)),
+                (None, Some(value)) => Ok(i128::from(value)),
+                (None, None) => integral(number.as_f64().unwrap_or(f64::NAN)),
+            };
+            (parsed, number.to_string())
+        }
+        Json::String(text) => {
+            let parsed = match text.parse::<i128>() {
+                Ok(value) => Ok(value),
+                Err(_) => parse_decimal(text).map_or(Err("not an integer"), integral),
+            };
+            (parsed, text.clone())
+        }
+        other => {
+            r.wrong_type(expected, other);
+            return None;
+        }
+    };
+    match parsed.and_then(|value| T::try_from(value).map_err(|_| "out of range")) {
+        Ok(value) => Some(value),
+        Err(why) => {
+            r.fail(Reason::InvalidNumber { value: shown, kind, why });
+            None
+        }
+    }
+}
+
+fn integral(value: f64) -> Result<i128, &'static str> {
+    if !value.is_finite() || value.fract() != 0.0 {
+        Err("not an integer")
+    } else if value.abs() > 1e30 {
+        Err("out of range")
+    } else {
+        // Truncation is exact: the value is integral and far inside i128.
+        Ok(value as i128)
+    }
+}
+
+macro_rules! integer_field {
+    ($ty:ty, $kind:literal, $expected:literal, quoted: $quoted:literal) => {
+        impl JsonField for $ty {
+            fn read_json(json: &Json, r: &mut Reader) -> Option<$ty> {
+                read_integer(json, r, $kind, $expected)
+            }
+
+            fn is_default(&self) -> bool {
+                *self == 0
+            }
+
+            fn write_json(&self, w: &mut Writer) {
+                if $quoted {
+                    write!(w.out, "\"{self}\"").expect("writing to a String cannot fail");
+                } else {
+                    write!(w.out, "{self}").expect("writing to a String cannot fail");
+                }
+            }
+        }
+    };
+}
+
+integer_field!(i32, "int32", "an integer (int32)", quoted: false);
+integer_field!(u32, "uint32", "a non-negative integer (uint32)", quoted: false);
+integer_field!(i64, "int64", "an integer (int64) as a string or a number", quoted: true);
+integer_field!(u64, "uint64", "a non-negative integer (uint64) as a string or a number", quoted: true);
+
+impl JsonField for Timestamp {
+    fn read_json(json: &Json, r: &mut Reader) -> Option<Timestamp> {
+        match json {
+            Json::String(text) => match Timestamp::parse(text) {
+                Ok(timestamp) => Some(timestamp),
+                Err(crate::PhenopacketsError::InvalidTimestamp { why, .. }) => {
+                    r.fail(Reason::InvalidTimestamp { value: text.clone(), why });
+                    None
+                }
+                Err(_) => unreachable!("Timestamp::parse fails only with InvalidTimestamp"),
+            },
+            other => {
+                r.wrong_type("an RFC 3339 timestamp string", other);
+                None
+            }
+        }
+    }
+
+    /// A timestamp is a message: once set it has presence, so it is never left out.
+    fn is_default(&self) -> bool {
+        false
+    }
+
+    fn write_json(&self, w: &mut Writer) {
+        w.string(&self.to_string());
+    }
+}
+
+/// A singular message field (or a timestamp): `None` is unset and left out, `Some` is written
+/// even when its own fields are all default (`{}`).
+impl<T: JsonField> JsonField for Option<T> {
+    fn read_json(json: &Json, r: &mut Reader) -> Option<Option<T>> {
+        T::read_json(json, r).map(Some)
+    }
+
+    fn is_default(&self) -> bool {
+        self.is_none()
+    }
+
+    fn write_json(&self, w: &mut Writer) {
+        if let Some(value) = self {
+            value.write_json(w);
+        }
+    }
+
+    fn walk(&self, path: &mut JsonPath, visitor: &mut dyn Visitor) {
+        if let Some(value) = self {
+            value.walk(path, visitor);
+        }
+    }
+}
+
+/// A repeated field: a JSON list without nulls; left out when empty.
+impl<T: JsonField> JsonField for Vec<T> {
+    fn read_json(json: &Json, r: &mut Reader) -> Option<Vec<T>> {
+        let Json::Array(items) = json else {
+            r.wrong_type("a list", json);
+            return None;
+        };
+        let mut values = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            r.index(index, |r| {
+                if item.is_null() {
+                    r.fail(Reason::NullInList);
+                } else if let Some(value) = T::read_json(item, r) {
+                    values.push(value);
+                }
+            });
+        }
+        Some(values)
+    }
+
+    fn is_default(&self) -> bool {
+        self.is_empty()
+    }
+
+    fn write_json(&self, w: &mut Writer) {
+        w.array(self);
+    }
+
+    fn walk(&self, path: &mut JsonPath, visitor: &mut dyn Visitor) {
+        for (index, item) in self.iter().enumerate() {
+            path.with_index(index, |path| item.walk(path, visitor));
+        }
+    }
+}
+
+/// A `map<string, string>` field: a JSON object of strings; left out when empty. Keys are kept
+/// sorted, so the output is deterministic (protobuf maps have no order).
+impl JsonField for BTreeMap<String, String> {
+    fn read_json(json: &Json, r: &mut Reader) -> Option<BTreeMap<String, String>> {
+        let Json::Object(entries) = json else {
+            r.wrong_type("an object (a map of strings)", json);
+            return None;
+        };
+        let mut map = BTreeMap::new();
+        for (key, value) in entries {
+            r.key(key, |r| match value {
+                Json::String(text) => {
+                    map.insert(key.clone(), text.clone());
+                }
+                other => r.wrong_type("a string", other),
+            });
+        }
+        Some(map)
+    }
+
+    fn is_default(&self) -> bool {
+        self.is_empty()
+    }
+
+    fn write_json(&self, w: &mut Writer) {
+        w.object(|o| {
+            for (key, value) in self {
+                o.member(key, value);
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::json::{write_double, write_string};
+
+    fn double(value: f64) -> String {
+        let mut out = String::new();
+        write_double(&mut out, value);
+        out
+    }
+
+    #[test]
+    fn doubles_print_as_python_repr_does() {
+        let cases = [
+            (86.0, "86.0"),
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (0.1, "0.1"),
+            (2.5, "2.5"),
+            (-2.5, "-2.5"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (0.000012345, "1.2345e-05"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (123456789.125, "123456789.125"),
+            (1e300, "1e+300"),
+            (5e-324, "5e-324"),
+            (f64::NAN, "\"NaN\""),
+            (f64::NEG_INFINITY, "\"-Infinity\""),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(double(value), expected, "{value:e}");
+        }
+    }
+
+    #[test]
+    fn strings_escape_quotes_backslashes_and_control_characters_only() {
+        let mut out = String::new();
+        write_string(&mut out, "a\"b\\c\nd\u{1}é→");
+        assert_eq!(out, r#""a\"b\\c\nd\u0001é→""#);
+    }
+}

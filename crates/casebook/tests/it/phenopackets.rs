@@ -1,0 +1,147 @@
+//! Phenopackets through the command line: the published phenopacket-store cases and the
+//! reference study survive import, export and import again with the same report numbers.
+
+use std::path::Path;
+
+use crate::{casebook, reference_study, stderr, stdout};
+
+fn shared() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+}
+
+/// Every statistic of a report folder as (id, display, patients).
+fn statistics(dir: &Path) -> Vec<(String, String, Vec<String>)> {
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    report["statistics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let patients = s["patients"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+            (s["id"].as_str().unwrap().to_string(), s["display"].as_str().unwrap().to_string(), patients)
+        })
+        .collect()
+}
+
+/// Imports `source` into a fresh registry holding `study` (a folder with study.toml only), then
+/// exports phenopackets to `exported`, and returns the registry URL.
+fn import_then_export(dir: &Path, name: &str, study: &Path, source: &Path, center: &str, exported: &Path) -> String {
+    let url = format!("sqlite://{}", dir.join(format!("{name}.db")).display());
+    let output = casebook(&["import", study.to_str().unwrap(), "--database", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let study_id =
+        if study.join("study.toml").is_file() && std::fs::read_to_string(study.join("study.toml")).unwrap().contains("phenopacket-store") {
+            "phenopacket-store"
+        } else {
+            "was-anti-il1"
+        };
+    let output = casebook(&["import", source.to_str().unwrap(), "--study", study_id, "--center", center, "--database", &url]);
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    let output =
+        casebook(&["export", "--study", study_id, "--format", "phenopackets", "--out", exported.to_str().unwrap(), "--database", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    url
+}
+
+fn report(dir: &Path, url: &str, study: &str, name: &str) -> Vec<(String, String, Vec<String>)> {
+    let out = dir.join(name);
+    let output = casebook(&["report", "--study", study, "--out", out.to_str().unwrap(), "--database", url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    statistics(&out)
+}
+
+#[test]
+fn the_phenopacket_store_round_trips_with_the_same_report_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("store-study");
+    std::fs::create_dir_all(&study).unwrap();
+    std::fs::write(
+        study.join("study.toml"),
+        "id = \"phenopacket-store\"\ntitle = \"phenopacket-store cases\"\ndata_label = \"published case reports (phenopacket-store, BSD-3)\"\n\n[[centers]]\nid = \"store\"\nname = \"phenopacket-store\"\ncountry = \"XX\"\n",
+    )
+    .unwrap();
+    let first_export = dir.path().join("first.zip");
+    let first = import_then_export(dir.path(), "first", &study, &shared().join("data/phenopacket-store"), "store", &first_export);
+    let second_export = dir.path().join("second");
+    let second = import_then_export(dir.path(), "second", &study, &first_export, "store", &second_export);
+    let before = report(dir.path(), &first, "phenopacket-store", "report-first");
+    let after = report(dir.path(), &second, "phenopacket-store", "report-second");
+    assert_eq!(before.iter().find(|s| s.0 == "cohort.patients").map(|s| s.1.as_str()), Some("1508"));
+    assert_eq!(before.len(), after.len());
+    for (a, b) in before.iter().zip(&after) {
+        assert_eq!(a, b, "statistic {} changed through export and import", a.0);
+    }
+    let files = std::fs::read_dir(&second_export).unwrap().count();
+    assert_eq!(files, 1508, "one phenopacket per patient");
+}
+
+#[test]
+fn the_reference_study_round_trips_through_phenopackets_with_the_same_report_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("first.db").display());
+    let output = casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let exported = dir.path().join("was");
+    let output = casebook(&["export", "--format", "phenopackets", "--out", exported.to_str().unwrap(), "--database", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    // The Python reference package (PyPI `phenopackets`) reads every file Casebook wrote.
+    let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance/phenopackets_reference.py");
+    let check = std::process::Command::new("python3").arg(&script).arg("--check").arg(&exported).output().expect("python3 runs");
+    assert!(
+        check.status.success(),
+        "the Python phenopackets package refused Casebook's export (install it with `pip install -r conformance/requirements.txt`):\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let study_only = dir.path().join("study-only");
+    std::fs::create_dir_all(&study_only).unwrap();
+    std::fs::copy(reference_study().join("study.toml"), study_only.join("study.toml")).unwrap();
+    let second = format!("sqlite://{}", dir.path().join("second.db").display());
+    assert!(casebook(&["import", study_only.to_str().unwrap(), "--database", &second]).status.success());
+    let output = casebook(&["import", exported.to_str().unwrap(), "--study", "was-anti-il1", "--center", "IT1", "--database", &second]);
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("7 patients (7 new"), "{}", stdout(&output));
+
+    let before = report(dir.path(), &url, "was-anti-il1", "report-first");
+    let after = report(dir.path(), &second, "was-anti-il1", "report-second");
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_phenopacket_with_a_bad_field_is_refused_with_its_path_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
+    assert!(casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]).status.success());
+    let text = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, text.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1)).unwrap();
+    let output = casebook(&["import", broken.to_str().unwrap(), "--study", "was-anti-il1", "--center", "IT1", "--database", &url]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(stderr(&output).contains("broken.json: error at $.subject.sex"), "{}", stderr(&output));
+    let output = casebook(&["studies", "--database", &url]);
+    assert!(stdout(&output).contains("7 patients"), "the registry still holds only the reference study: {}", stdout(&output));
+}
+
+#[test]
+fn the_fhir_export_is_a_bundle_an_independent_fhir_library_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
+    assert!(casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]).status.success());
+    let bundle = dir.path().join("fhir/was-bundle.json");
+    let output = casebook(&["export", "--format", "fhir", "--out", bundle.to_str().unwrap(), "--database", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&bundle).unwrap()).unwrap();
+    assert_eq!(json["resourceType"], "Bundle");
+    let patients = json["entry"].as_array().unwrap().iter().filter(|e| e["resource"]["resourceType"] == "Patient").count();
+    assert_eq!(patients, 7);
+    let script = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance/fhir/validate_bundle.py");
+    let check = std::process::Command::new("python3").arg(&script).arg(&bundle).output().expect("python3 runs");
+    assert!(
+        check.status.success(),
+        "fhir.resources refused the bundle (install it with `pip install -r conformance/fhir/requirements.txt`):\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}

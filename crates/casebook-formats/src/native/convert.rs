@@ -168,7 +168,7 @@ pub fn patient_from_dto(dto: &PatientDto) -> Result<Patient, Vec<Diagnostic>> {
     let notes = optional_text(&mut p, "notes".into(), "notes", &dto.notes);
     let source_document = dto.source_document.as_ref().map(|source| SourceDocument {
         format: source.format.clone(),
-        content: serde_json::to_string_pretty(&source.content).expect("a JSON value always serializes"),
+        content: source.content.get().to_string(),
         record_fingerprint: source.record_fingerprint.clone(),
     });
 
@@ -480,7 +480,7 @@ pub fn patient_to_dto(patient: &Patient) -> PatientDto {
         source_document: patient.source_document.as_ref().map(|source| SourceDocumentDto {
             format: source.format.clone(),
             record_fingerprint: source.record_fingerprint.clone(),
-            content: serde_json::from_str(&source.content).expect("a stored source document is JSON"),
+            content: serde_json::value::RawValue::from_string(source.content.clone()).expect("a stored source document is JSON"),
         }),
     }
 }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PatientDto {
     pub pseudonym: String,
@@ -53,13 +53,13 @@ pub struct PatientDto {
 }
 
 /// The document a record was imported from, kept verbatim (see the domain's `SourceDocument`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SourceDocumentDto {
     pub format: String,
     pub record_fingerprint: String,
-    /// The document itself, as JSON.
-    pub content: serde_json::Value,
+    /// The document itself, as JSON, kept as the text it was given in (never re-parsed).
+    pub content: Box<serde_json::value::RawValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

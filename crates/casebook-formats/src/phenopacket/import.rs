@@ -81,7 +81,7 @@ pub fn phenopacket_to_patient(document: &Value, center: &Slug, drugs: &DrugCatal
     }
     let mut map = Mapper { kept: Vec::new(), warnings: Vec::new() };
     let patient = map.patient(document, center, drugs)?;
-    let content = serde_json::to_string_pretty(document).expect("a JSON value always serializes");
+    let content = serde_json::to_string(document).expect("a JSON value always serializes");
     let mut patient = patient;
     patient.source_document = Some(SourceDocument { format: PHENOPACKET_FORMAT.into(), content, record_fingerprint: String::new() });
     let fingerprint = record_fingerprint(&patient);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Import benchmark: Casebook's full import of phenopackets into a fresh SQLite registry (parse,
+# validate against the HPO, map to records, check every clinical rule, store in one
+# transaction), beside the Python reference package `phenopackets` parsing the same files
+# (parse only, files already in memory: conformance/time_reference.py). Results go into
+# BENCHMARKS.md by hand.
+#
+#   bash bench/phenopackets.sh            # the 1,508 phenopacket-store files and 100,000 synthetic ones
+#   bash bench/phenopackets.sh 10000      # another synthetic size
+set -euo pipefail
+cd "$(dirname "$0")/.."
+store=../shared/data/phenopacket-store
+synthetic=${1:-100000}
+python3 -c "import phenopackets" 2>/dev/null || python3 -m pip install --quiet -r conformance/requirements.txt
+cargo build --release -q -p casebook
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+run() { # name, folder
+  local name=$1 folder=$2
+  mkdir -p "$work/$name-study"
+  printf 'id = "bench"\ntitle = "Import benchmark"\n\n[[centers]]\nid = "bench"\nname = "benchmark"\ncountry = "XX"\n' > "$work/$name-study/study.toml"
+  ./target/release/casebook import "$work/$name-study" --database "sqlite://$work/$name.db" > /dev/null
+  /usr/bin/time -f "casebook import $name: %e s wall, %M KiB peak" \
+    ./target/release/casebook import "$folder" --study bench --database "sqlite://$work/$name.db" > /dev/null
+  (cd conformance && python3 time_reference.py "$OLDPWD/$folder" | sed "s/^/python $name: /")
+}
+
+run store "$store"
+python3 bench/synthetic_phenopackets.py "$store" "$synthetic" "$work/synthetic" > /dev/null
+run "synthetic-$synthetic" "$work/synthetic"

@@ -13,6 +13,7 @@ store=../shared/data/phenopacket-store
 synthetic=${1:-100000}
 python3 -c "import phenopackets" 2>/dev/null || python3 -m pip install --quiet -r conformance/requirements.txt
 cargo build --release -q -p casebook
+casebook="${CARGO_TARGET_DIR:-target}/release/casebook"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -20,10 +21,10 @@ run() { # name, folder
   local name=$1 folder=$2
   mkdir -p "$work/$name-study"
   printf 'id = "bench"\ntitle = "Import benchmark"\n\n[[centers]]\nid = "bench"\nname = "benchmark"\ncountry = "XX"\n' > "$work/$name-study/study.toml"
-  ./target/release/casebook import "$work/$name-study" --database "sqlite://$work/$name.db" > /dev/null
+  "$casebook" import "$work/$name-study" --database "sqlite://$work/$name.db" > /dev/null
   /usr/bin/time -f "casebook import $name: %e s wall, %M KiB peak" \
-    ./target/release/casebook import "$folder" --study bench --database "sqlite://$work/$name.db" > /dev/null
-  (cd conformance && python3 time_reference.py "$OLDPWD/$folder" | sed "s/^/python $name: /")
+    "$casebook" import "$folder" --study bench --database "sqlite://$work/$name.db" > /dev/null
+  python3 conformance/time_reference.py "$(realpath "$folder")" | sed "s/^/python $name: /"
 }
 
 run store "$store"

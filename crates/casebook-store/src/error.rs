@@ -55,6 +55,18 @@ pub enum StoreError {
         /// Every problem found, as `path: message` joined by `; `.
         detail: String,
     },
+    /// A password that breaks the rules: 12 to 1024 characters.
+    #[error("the password is refused: {reason}")]
+    BadPassword {
+        /// The broken rule, e.g. "it has 8 characters; a password needs at least 12".
+        reason: String,
+    },
+    /// Hashing or checking a password failed (not a wrong password, which is no error).
+    #[error("cannot hash the password: {detail}")]
+    PasswordHashing {
+        /// What went wrong.
+        detail: String,
+    },
     /// Any other driver error.
     #[error("database error while {doing}: {source}")]
     Database {

@@ -5,8 +5,14 @@
 //! columns that identify and partition it (study, center, pseudonym). Reading a record parses it
 //! like any other input, so data read back from either database is checked again.
 //!
-//! **Architecture Invariant:** only this crate knows SQL. Every write of a study or a patient is
-//! one transaction: on any error nothing is written.
+//! Every change is also written to the [audit trail](audit): one event per changed field, in the
+//! same transaction as the change, in a table the database refuses to update or delete from, and
+//! hash-chained so that [`Store::verify_audit`] finds any event changed, removed or reordered
+//! behind the database's back. The [`users`] of the multi-center application (username,
+//! Argon2id password hash, role, center) live here too.
+//!
+//! **Architecture Invariant:** only this crate knows SQL. Every write of a study, a patient or a
+//! user is one transaction together with its audit events: on any error nothing is written.
 //!
 //! Not here: the clinical rules (domain crate) and the file formats (formats crate), which the
 //! store uses to encode records but does not define.
@@ -26,6 +32,7 @@
 pub mod error;
 pub mod testing;
 pub mod url;
+// `audit` and `users` are declared below the macros they use.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -34,10 +41,13 @@ use casebook_domain::check::zhu_results;
 use casebook_domain::patient::Patient;
 use casebook_domain::study::Study;
 use casebook_formats::native::folder::{parse_patient_json, parse_study_toml, patient_to_json, study_to_toml};
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
+pub use crate::audit::Actor;
+use crate::audit::{AuditAction, PendingEvent, field_changes};
 use crate::error::Doing;
 pub use crate::error::StoreError;
 pub use crate::url::{Backend, DEFAULT_DATABASE_URL, DatabaseUrl};
@@ -59,6 +69,62 @@ macro_rules! with_db {
         }
     };
 }
+
+/// Begins a transaction that writes audit events: the writers of the trail take turns, so that
+/// each one reads the true last event (see [`audit::begin_statement`] and
+/// [`audit::lock_statement`] for how, on each backend).
+macro_rules! begin_audited {
+    ($pool:expr, $backend:expr) => {{
+        let mut tx = $pool.begin_with(crate::audit::begin_statement($backend)).await.doing("starting a transaction")?;
+        if let Some(lock) = crate::audit::lock_statement($backend) {
+            sqlx::query(lock).execute(&mut *tx).await.doing("waiting for the audit trail's lock")?;
+        }
+        tx
+    }};
+}
+
+/// Appends events to the audit trail inside a transaction begun with [`begin_audited!`], and
+/// gives the last sequence number written (0 when there was nothing to write).
+macro_rules! append_events {
+    ($tx:expr, $backend:expr, $actor:expr, $pending:expr) => {{
+        let pending: &[crate::audit::PendingEvent] = $pending;
+        let mut last_seq = 0_i64;
+        if !pending.is_empty() {
+            let last: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut *$tx)
+                .await
+                .doing("reading the last audit event")?;
+            let (at,): (String,) =
+                sqlx::query_as(crate::audit::now_query($backend)).fetch_one(&mut *$tx).await.doing("reading the database clock")?;
+            let events = crate::audit::chain_events(last, &at, $actor, pending);
+            for chunk in events.chunks(crate::audit::EVENTS_PER_INSERT) {
+                let sql = crate::audit::insert_statement($backend, chunk.len());
+                let mut query = sqlx::query(&sql);
+                for event in chunk {
+                    query = query
+                        .bind(event.seq)
+                        .bind(&event.at)
+                        .bind(&event.actor)
+                        .bind(event.action.as_str())
+                        .bind(&event.study_id)
+                        .bind(&event.record)
+                        .bind(&event.field)
+                        .bind(&event.old_value)
+                        .bind(&event.new_value)
+                        .bind(&event.reason)
+                        .bind(&event.prev_hash)
+                        .bind(&event.hash);
+                }
+                query.execute(&mut *$tx).await.doing("writing audit events")?;
+            }
+            last_seq = events.last().map_or(0, |event| event.seq);
+        }
+        last_seq
+    }};
+}
+
+pub mod audit;
+pub mod users;
 
 /// One study as listed by [`Store::studies`].
 #[derive(Debug, Clone, PartialEq)]
@@ -225,7 +291,13 @@ impl Store {
     /// updated, each patient is created, replaced (its version goes up) or left as it is when
     /// nothing changed. Patients already stored but absent here are kept. On any error nothing
     /// is written.
-    pub async fn import_study(&self, study: &Study, patients: &[Patient]) -> Result<ImportSummary, StoreError> {
+    ///
+    /// The audit trail gets, in the same transaction, an `import` event for the study when its
+    /// configuration is new or changed, and for each created or replaced patient an `import`
+    /// event (version and SHA-256 before and after) followed by one `create` or `update` event
+    /// per changed field of the native JSON record.
+    pub async fn import_study(&self, study: &Study, patients: &[Patient], actor: &Actor) -> Result<ImportSummary, StoreError> {
+        let study_id = study.id.as_str();
         let config = study_to_toml(study);
         let records: Vec<(String, String, String, String, Vec<StoredZhuScore>)> = patients
             .iter()
@@ -235,14 +307,31 @@ impl Store {
                 (patient.pseudonym.to_string(), patient.center.to_string(), json, sha, StoredZhuScore::compute(study, patient))
             })
             .collect();
+        let backend = self.backend();
         let mut summary = ImportSummary::default();
         with_db!(&self.db, |pool| {
-            let mut tx = pool.begin().await.doing("starting the import")?;
+            let mut tx = begin_audited!(pool, backend);
+            let mut events = Vec::new();
+            let stored_config: Option<(String,)> = sqlx::query_as("SELECT config_toml FROM study WHERE id = $1")
+                .bind(study_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .doing("reading the stored study")?;
+            if stored_config.as_ref().is_none_or(|(stored,)| stored != &config) {
+                events.push(PendingEvent {
+                    action: AuditAction::Import,
+                    study_id: Some(study_id.to_string()),
+                    record: format!("study/{study_id}"),
+                    field: None,
+                    old_value: stored_config.map(|(stored,)| Value::String(stored).to_string()),
+                    new_value: Some(Value::String(config.clone()).to_string()),
+                });
+            }
             sqlx::query(
                 "INSERT INTO study (id, title, config_toml) VALUES ($1, $2, $3)
                  ON CONFLICT (id) DO UPDATE SET title = excluded.title, config_toml = excluded.config_toml, updated_at = CURRENT_TIMESTAMP",
             )
-            .bind(study.id.as_str())
+            .bind(study_id)
             .bind(&study.title)
             .bind(&config)
             .execute(&mut *tx)
@@ -253,7 +342,7 @@ impl Store {
                     "INSERT INTO center (study_id, id, name, country) VALUES ($1, $2, $3, $4)
                      ON CONFLICT (study_id, id) DO UPDATE SET name = excluded.name, country = excluded.country",
                 )
-                .bind(study.id.as_str())
+                .bind(study_id)
                 .bind(center.id.as_str())
                 .bind(&center.name)
                 .bind(center.country.as_str())
@@ -262,21 +351,21 @@ impl Store {
                 .doing("storing a center")?;
             }
             for (pseudonym, center, json, sha, zhu_scores) in &records {
-                let existing: Option<(i64, String)> =
-                    sqlx::query_as("SELECT version, record_sha256 FROM patient WHERE study_id = $1 AND pseudonym = $2")
-                        .bind(study.id.as_str())
+                let existing: Option<(i64, String, String)> =
+                    sqlx::query_as("SELECT version, record_sha256, record_json FROM patient WHERE study_id = $1 AND pseudonym = $2")
+                        .bind(study_id)
                         .bind(pseudonym)
                         .fetch_optional(&mut *tx)
                         .await
                         .doing("reading a stored patient")?;
                 match existing {
-                    Some((_, stored_sha)) if &stored_sha == sha => summary.unchanged += 1,
-                    Some((version, _)) => {
+                    Some((_, stored_sha, _)) if &stored_sha == sha => summary.unchanged += 1,
+                    Some((version, stored_sha, stored_json)) => {
                         sqlx::query(
                             "UPDATE patient SET center_id = $3, version = $4, record_json = $5, record_sha256 = $6, updated_at = CURRENT_TIMESTAMP
                              WHERE study_id = $1 AND pseudonym = $2",
                         )
-                        .bind(study.id.as_str())
+                        .bind(study_id)
                         .bind(pseudonym)
                         .bind(center)
                         .bind(version + 1)
@@ -286,10 +375,12 @@ impl Store {
                         .await
                         .map_err(|source| refused_or_database(&format!("patient {pseudonym}"), source, "updating a patient"))?;
                         summary.updated += 1;
+                        let old = Some((version, stored_sha.as_str(), stored_json.as_str()));
+                        events.extend(patient_events(study_id, pseudonym, old, (version + 1, sha, json), AuditAction::Update)?);
                     }
                     None => {
                         sqlx::query("INSERT INTO patient (study_id, pseudonym, center_id, version, record_json, record_sha256) VALUES ($1, $2, $3, 1, $4, $5)")
-                            .bind(study.id.as_str())
+                            .bind(study_id)
                             .bind(pseudonym)
                             .bind(center)
                             .bind(json)
@@ -298,11 +389,13 @@ impl Store {
                             .await
                             .map_err(|source| refused_or_database(&format!("patient {pseudonym}"), source, "storing a patient"))?;
                         summary.created += 1;
+                        events.extend(patient_events(study_id, pseudonym, None, (1, sha, json), AuditAction::Create)?);
                     }
                 }
                 // Rewritten even for an unchanged record: the study's settings may have changed.
-                write_zhu_scores!(tx, study.id.as_str(), pseudonym, zhu_scores);
+                write_zhu_scores!(tx, study_id, pseudonym, zhu_scores);
             }
+            append_events!(tx, backend, actor, &events);
             tx.commit().await.doing("committing the import")?;
             Ok::<_, StoreError>(())
         })?;
@@ -390,21 +483,41 @@ impl Store {
     }
 
     /// Replaces one patient's record if it is still at `expected_version` (optimistic locking):
-    /// a concurrent change makes this a [`StoreError::Conflict`] and writes nothing.
-    pub async fn save_patient(&self, study: &Study, patient: &Patient, expected_version: i64) -> Result<i64, StoreError> {
+    /// a concurrent change makes this a [`StoreError::Conflict`] and writes nothing. Each changed
+    /// field becomes an `update` event of the audit trail, with `actor`'s name and reason, in
+    /// the same transaction. Returns the new version.
+    pub async fn save_patient(&self, study: &Study, patient: &Patient, expected_version: i64, actor: &Actor) -> Result<i64, StoreError> {
         let study_id = study.id.as_str();
+        let pseudonym = patient.pseudonym.as_str();
         let zhu_scores = StoredZhuScore::compute(study, patient);
         let json = patient_to_json(patient);
         let sha = sha256_hex(json.as_bytes());
-        let what = format!("patient {}", patient.pseudonym);
+        let what = format!("patient {pseudonym}");
+        let backend = self.backend();
         with_db!(&self.db, |pool| {
-            let mut tx = pool.begin().await.doing("starting a save")?;
+            let mut tx = begin_audited!(pool, backend);
+            let found: Option<(i64, String)> =
+                sqlx::query_as("SELECT version, record_json FROM patient WHERE study_id = $1 AND pseudonym = $2")
+                    .bind(study_id)
+                    .bind(pseudonym)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .doing("reading a stored patient")?;
+            let stored_json = match found {
+                None => return Err(StoreError::NotFound { what }),
+                Some((found, _)) if found != expected_version => {
+                    return Err(StoreError::Conflict { what, expected: expected_version, found });
+                }
+                Some((_, stored_json)) => stored_json,
+            };
+            // The version is checked again here, as it was before writers took turns: a save
+            // must never overwrite a record it did not read.
             let updated = sqlx::query(
                 "UPDATE patient SET center_id = $3, version = version + 1, record_json = $4, record_sha256 = $5, updated_at = CURRENT_TIMESTAMP
                  WHERE study_id = $1 AND pseudonym = $2 AND version = $6",
             )
             .bind(study_id)
-            .bind(patient.pseudonym.as_str())
+            .bind(pseudonym)
             .bind(patient.center.as_str())
             .bind(&json)
             .bind(&sha)
@@ -414,22 +527,72 @@ impl Store {
             .map_err(|source| refused_or_database(&what, source, "saving a patient"))?
             .rows_affected();
             if updated == 0 {
-                let found: Option<(i64,)> = sqlx::query_as("SELECT version FROM patient WHERE study_id = $1 AND pseudonym = $2")
+                let (found,): (i64,) = sqlx::query_as("SELECT version FROM patient WHERE study_id = $1 AND pseudonym = $2")
                     .bind(study_id)
-                    .bind(patient.pseudonym.as_str())
-                    .fetch_optional(&mut *tx)
+                    .bind(pseudonym)
+                    .fetch_one(&mut *tx)
                     .await
                     .doing("reading a patient's version")?;
-                return Err(match found {
-                    Some((found,)) => StoreError::Conflict { what, expected: expected_version, found },
-                    None => StoreError::NotFound { what },
-                });
+                return Err(StoreError::Conflict { what, expected: expected_version, found });
             }
-            write_zhu_scores!(tx, study_id, patient.pseudonym.as_str(), &zhu_scores);
+            write_zhu_scores!(tx, study_id, pseudonym, &zhu_scores);
+            let old = parse_stored_json(pseudonym, &stored_json)?;
+            let new: Value = serde_json::from_str(&json).expect("patient_to_json writes valid JSON");
+            let events: Vec<PendingEvent> = field_changes(Some(&old), Some(&new))
+                .into_iter()
+                .map(|change| field_event(AuditAction::Update, study_id, pseudonym, change))
+                .collect();
+            append_events!(tx, backend, actor, &events);
             tx.commit().await.doing("committing a save")?;
             Ok(expected_version + 1)
         })
     }
+}
+
+/// The audit record of a patient, e.g. `patient/WAS-IT1-01`.
+fn patient_record(pseudonym: &str) -> String {
+    format!("patient/{pseudonym}")
+}
+
+/// The `import` event of a created or replaced patient, then one `action` event per changed
+/// field. `old` and `new` are (version, SHA-256, native JSON).
+fn patient_events(
+    study_id: &str,
+    pseudonym: &str,
+    old: Option<(i64, &str, &str)>,
+    new: (i64, &str, &str),
+    action: AuditAction,
+) -> Result<Vec<PendingEvent>, StoreError> {
+    let old_json = old.map(|(_, _, json)| parse_stored_json(pseudonym, json)).transpose()?;
+    let new_json: Value = serde_json::from_str(new.2).expect("patient_to_json writes valid JSON");
+    let mut events = vec![PendingEvent {
+        action: AuditAction::Import,
+        study_id: Some(study_id.to_string()),
+        record: patient_record(pseudonym),
+        field: None,
+        old_value: old.map(|(version, sha, _)| json!({"version": version, "sha256": sha}).to_string()),
+        new_value: Some(json!({"version": new.0, "sha256": new.1}).to_string()),
+    }];
+    events.extend(
+        field_changes(old_json.as_ref(), Some(&new_json)).into_iter().map(|change| field_event(action, study_id, pseudonym, change)),
+    );
+    Ok(events)
+}
+
+fn field_event(action: AuditAction, study_id: &str, pseudonym: &str, change: audit::FieldChange) -> PendingEvent {
+    PendingEvent {
+        action,
+        study_id: Some(study_id.to_string()),
+        record: patient_record(pseudonym),
+        field: Some(change.path),
+        old_value: change.old_value,
+        new_value: change.new_value,
+    }
+}
+
+/// A stored patient record as a JSON value, to compare with a new one.
+fn parse_stored_json(pseudonym: &str, json: &str) -> Result<Value, StoreError> {
+    serde_json::from_str(json).map_err(|error| StoreError::Corrupt { what: format!("patient {pseudonym}"), detail: error.to_string() })
 }
 
 fn decode_patient(pseudonym: &str, json: &str) -> Result<Patient, StoreError> {
@@ -453,5 +616,11 @@ fn refused_or_database(what: &str, source: sqlx::Error, doing: &'static str) -> 
 
 /// The lowercase hex SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for byte in Sha256::digest(bytes) {
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    hex
 }

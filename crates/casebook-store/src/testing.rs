@@ -75,6 +75,47 @@ impl TestDb {
         }
     }
 
+    /// Runs `statements` in order on a connection of their own, past the store, and stops at the
+    /// first error: for tests that play someone with direct access to the database.
+    pub async fn execute_directly(&self, statements: &[&str]) -> Result<(), sqlx::Error> {
+        use sqlx::Connection;
+        match self.url.backend() {
+            Backend::Sqlite => {
+                let mut connection = sqlx::SqliteConnection::connect(self.url.expose()).await?;
+                for statement in statements {
+                    sqlx::query(statement).execute(&mut connection).await?;
+                }
+                connection.close().await
+            }
+            Backend::Postgres => {
+                let mut connection = sqlx::PgConnection::connect(self.url.expose()).await?;
+                for statement in statements {
+                    sqlx::query(statement).execute(&mut connection).await?;
+                }
+                connection.close().await
+            }
+        }
+    }
+
+    /// The first column of every row `query` returns, as text, read past the store.
+    pub async fn fetch_directly(&self, query: &str) -> Result<Vec<String>, sqlx::Error> {
+        use sqlx::Connection;
+        match self.url.backend() {
+            Backend::Sqlite => {
+                let mut connection = sqlx::SqliteConnection::connect(self.url.expose()).await?;
+                let rows: Vec<(String,)> = sqlx::query_as(query).fetch_all(&mut connection).await?;
+                connection.close().await?;
+                Ok(rows.into_iter().map(|(text,)| text).collect())
+            }
+            Backend::Postgres => {
+                let mut connection = sqlx::PgConnection::connect(self.url.expose()).await?;
+                let rows: Vec<(String,)> = sqlx::query_as(query).fetch_all(&mut connection).await?;
+                connection.close().await?;
+                Ok(rows.into_iter().map(|(text,)| text).collect())
+            }
+        }
+    }
+
     /// Closes the store and removes the database.
     pub async fn finish(self) {
         self.store.close().await;

@@ -15,7 +15,8 @@ against clinical rules, and exchanges them as study folders.\n\n\
 The registry is a SQLite file by default (sqlite://casebook.db); a shared multi-center registry \
 runs on PostgreSQL (postgres://user@host/db).",
     after_help = "Examples:\n  casebook demo\n  casebook import studies/was-anti-il1\n  casebook validate studies/was-anti-il1\n  \
-casebook export --study was-anti-il1 --out exported/\n  casebook report --study was-anti-il1 --out report/\n  casebook zhu --eczema difficult-to-control --infections recurrent"
+casebook export --study was-anti-il1 --out exported/\n  casebook report --study was-anti-il1 --out report/\n  casebook zhu --eczema difficult-to-control --infections recurrent\n  \
+casebook audit verify\n  casebook user add admin --role administrator"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -114,6 +115,12 @@ casebook zhu --thrombocytopenia intermittent\n\n\
 The rule follows the Ochs 2009 refinement of Zhu's table as a profile rule: the worse of the eczema and infection levels sets the score 1-4; \
 autoimmunity or malignancy gives 5 (5A, 5M, 5AM).")]
     Zhu(ZhuArgs),
+    /// Check the audit trail's hash chain, or list its events
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Add users of the web application, set their passwords, disable them
+    #[command(subcommand)]
+    User(UserCommand),
     /// Create a registry with the reference study and print a cohort summary
     #[command(after_help = "Example:\n  casebook demo --out /tmp/casebook-demo\n\n\
 The reference study was-anti-il1 has seven constructed patients that match the published aggregate figures; they are not real patients.")]
@@ -121,6 +128,83 @@ The reference study was-anti-il1 has seven constructed patients that match the p
         /// The folder for the demo registry and the study files (replaced if it holds an old demo)
         #[arg(long, default_value = "casebook-demo")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain and name the first changed, missing or reordered event
+    #[command(
+        after_help = "Examples:\n  casebook audit verify\n  casebook audit verify --database postgres://postgres@127.0.0.1/casebook\n\n\
+Every change, login and export is an event in the audit_event table, which the database refuses to update or delete. \
+Each event holds the SHA-256 of the one before it, so an event changed, removed or moved behind the database's back \
+(a dropped trigger, a file edited by hand) breaks the chain. Exit code 0: the chain is intact; 1: it is broken, and the \
+first broken event is named; 2: the check could not run. Keep the last hash printed somewhere else: a chain cannot show \
+that its newest events were removed."
+    )]
+    Verify {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List audit events, oldest first: who changed what, when and why
+    #[command(after_help = "Examples:\n  casebook audit log\n  casebook audit log --record patient/WAS-IT1-01\n  \
+casebook audit log --record user/admin --limit 20\n\n\
+Records are named patient/PSEUDONYM, study/STUDY-ID and user/USERNAME. Fields are JSON paths into the record, such as \
+$.courses[1].dose.value; values are shown JSON-encoded, and - means absent.")]
+    Log {
+        /// Only the events about this record, e.g. patient/WAS-IT1-01
+        #[arg(long)]
+        record: Option<String>,
+        /// Only the newest N events (all when left out)
+        #[arg(long)]
+        limit: Option<u64>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// The roles a user may have, as typed.
+const ROLES: [&str; 4] = ["administrator", "coordinator", "center-lead", "data-entry"];
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password comes from CASEBOOK_PASSWORD or is asked for on the terminal
+    #[command(
+        after_help = "Examples:\n  casebook user add admin --role administrator\n  casebook user add lead.it1 --role center-lead --center IT1\n  \
+CASEBOOK_PASSWORD=\"$(cat secret.txt)\" casebook user add entry.gb1 --role data-entry --center GB1\n\n\
+A username is 2 to 64 lowercase letters, digits, dots, hyphens or underscores; no names or e-mail addresses are stored. \
+Center leads and data entry work at one center (--center); administrators and coordinators at none. A password has at \
+least 12 characters. It is stored only as an Argon2id hash, and the audit trail records that it was set, never what it is."
+    )]
+    Add {
+        /// The new user's username, e.g. lead.it1
+        username: String,
+        /// What the user may do
+        #[arg(long, value_parser = ROLES)]
+        role: String,
+        /// The center of a center lead or data-entry user, e.g. IT1
+        #[arg(long)]
+        center: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Set a user's password, from CASEBOOK_PASSWORD or asked for on the terminal
+    #[command(
+        after_help = "Examples:\n  casebook user passwd lead.it1\n  CASEBOOK_PASSWORD=\"$(cat secret.txt)\" casebook user passwd admin"
+    )]
+    Passwd {
+        /// The user's username
+        username: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Disable a user, who can then no longer log in; the account and its history are kept
+    #[command(after_help = "Example:\n  casebook user disable entry.gb1")]
+    Disable {
+        /// The user's username
+        username: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
     },
 }
 

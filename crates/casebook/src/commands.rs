@@ -14,11 +14,16 @@ use casebook_formats::{Finding, FormatError};
 use casebook_hpo::Hpo;
 use casebook_report::freeze::verify;
 use casebook_report::{build_report, read_report, write_report};
-use casebook_store::{DatabaseUrl, Store};
+use casebook_store::audit::{AuditAction, AuditEvent, AuditFilter};
+use casebook_store::users::{NewUser, Password, Role, Username};
+use casebook_store::{Actor, DatabaseUrl, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::Outcome;
-use crate::cli::{Cli, Command, DatabaseArgs, HpoCommand, ZhuArgs};
+use crate::cli::{AuditCommand, Cli, Command, DatabaseArgs, HpoCommand, UserCommand, ZhuArgs};
+
+/// The environment variable a script sets to give `casebook user add|passwd` the password.
+const PASSWORD_VARIABLE: &str = "CASEBOOK_PASSWORD";
 
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
@@ -37,8 +42,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Hpo(HpoCommand::Search { text, limit }) => hpo_search(&text, limit),
         Command::Hpo(HpoCommand::Show { id }) => hpo_show(&id),
         Command::Zhu(args) => zhu(&args),
+        Command::Audit(AuditCommand::Verify { database }) => audit_verify(&database).await,
+        Command::Audit(AuditCommand::Log { record, limit, database }) => audit_log(record, limit, &database).await,
+        Command::User(UserCommand::Add { username, role, center, database }) => {
+            user_add(&username, &role, center.as_deref(), &database).await
+        }
+        Command::User(UserCommand::Passwd { username, database }) => user_passwd(&username, &database).await,
+        Command::User(UserCommand::Disable { username, database }) => user_disable(&username, &database).await,
         Command::Demo { out } => demo(&out).await,
     }
+}
+
+/// Who the audit trail names for a change made from the command line: `cli:` and the operating
+/// system's user.
+fn cli_actor() -> Actor {
+    let user = std::env::var("USER").ok().filter(|user| !user.trim().is_empty()).unwrap_or_else(|| "unknown".into());
+    Actor::new(format!("cli:{user}"))
 }
 
 async fn open(database: &DatabaseArgs) -> anyhow::Result<Store> {
@@ -84,7 +103,8 @@ async fn import(path: &Path, database: &DatabaseArgs) -> anyhow::Result<Outcome>
     };
     print_findings(&folder.findings);
     let store = open(database).await?;
-    let summary = store.import_study(&folder.study, &folder.patients).await.with_context(|| format!("importing {}", path.display()))?;
+    let summary =
+        store.import_study(&folder.study, &folder.patients, &cli_actor()).await.with_context(|| format!("importing {}", path.display()))?;
     store.close().await;
     let count = |level| folder.findings.iter().filter(|f| f.diagnostic.level == level).count();
     println!(
@@ -125,7 +145,6 @@ async fn export(study: Option<&str>, format: &str, out: &Path, database: &Databa
     let study_id = resolve_study(&store, study).await?;
     let study = store.load_study(&study_id).await?;
     let patients = store.load_patients(&study_id).await?;
-    store.close().await;
     match format {
         "phenopackets" => {
             write_phenopackets(out, &study, &patients, &now_rfc3339(), Hpo::embedded().release())?;
@@ -138,6 +157,9 @@ async fn export(study: Option<&str>, format: &str, out: &Path, database: &Databa
         }
         _ => write_study_folder(out, &study, &patients)?,
     }
+    let detail = serde_json::json!({"format": format, "patients": patients.len()});
+    store.log_event(&cli_actor(), AuditAction::Export, Some(&study_id), &format!("study/{study_id}"), Some(&detail)).await?;
+    store.close().await;
     println!("Exported study {} to {} ({format}): {} patients", study.id, out.display(), patients.len());
     if let Some(label) = &study.data_label {
         println!("Data: {label}");
@@ -173,7 +195,8 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
         }
         Err(other) => return Err(other.into()),
     };
-    let summary = store.import_study(&study, &import.patients).await.with_context(|| format!("importing {}", path.display()))?;
+    let summary =
+        store.import_study(&study, &import.patients, &cli_actor()).await.with_context(|| format!("importing {}", path.display()))?;
     store.close().await;
     let warnings = import.findings.iter().filter(|f| f.diagnostic.level == Level::Warning).count();
     println!(
@@ -312,6 +335,8 @@ async fn report(study: Option<&str>, out: &Path, database: &DatabaseArgs) -> any
     let store = open(database).await?;
     let study_id = resolve_study(&store, study).await?;
     let html = write_study_report(&store, &study_id, out).await?;
+    let detail = serde_json::json!({"format": "report"});
+    store.log_event(&cli_actor(), AuditAction::Export, Some(&study_id), &format!("study/{study_id}"), Some(&detail)).await?;
     store.close().await;
     println!("Report of study {study_id}: {}", html.display());
     println!("Tables as CSV, figures as SVG and every statistic in report.json are in {}", out.display());
@@ -463,7 +488,7 @@ async fn demo(out: &Path) -> anyhow::Result<Outcome> {
     };
     let url = DatabaseUrl::sqlite_file(&database_file);
     let store = Store::connect(&url).await?;
-    store.import_study(&folder.study, &folder.patients).await?;
+    store.import_study(&folder.study, &folder.patients, &cli_actor()).await?;
     let study = store.load_study(folder.study.id.as_str()).await?;
     let patients = store.load_patients(folder.study.id.as_str()).await?;
     let html = write_study_report(&store, folder.study.id.as_str(), &out.join("report")).await?;
@@ -474,4 +499,148 @@ async fn demo(out: &Path) -> anyhow::Result<Outcome> {
     println!("Study files: {}", study_dir.display());
     println!("Next: casebook validate --study {} --database {}", study.id, url);
     Ok(Outcome::Success)
+}
+
+async fn audit_verify(database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let store = open(database).await?;
+    let verification = store.verify_audit().await?;
+    store.close().await;
+    match &verification.problem {
+        None => {
+            match &verification.last_hash {
+                Some(hash) => println!("{} events, chain intact; last hash {hash}", verification.events),
+                None => println!("0 events, chain intact"),
+            }
+            Ok(Outcome::Success)
+        }
+        Some(problem) => {
+            println!("Audit trail broken: {problem}; the {} events before it are intact", verification.events);
+            Ok(Outcome::ValidationErrors)
+        }
+    }
+}
+
+async fn audit_log(record: Option<String>, limit: Option<u64>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let mut filter = match record {
+        Some(record) => AuditFilter::record(record),
+        None => AuditFilter::all(),
+    };
+    if let Some(limit) = limit {
+        filter = filter.latest(limit);
+    }
+    let store = open(database).await?;
+    let events = store.audit_events(&filter).await?;
+    store.close().await;
+    if events.is_empty() {
+        println!("No audit events");
+        return Ok(Outcome::Success);
+    }
+    print!("{}", audit_table(&events));
+    Ok(Outcome::Success)
+}
+
+/// Events as a table with one line each; long values are cut short with `…`.
+fn audit_table(events: &[AuditEvent]) -> String {
+    const HEADER: [&str; 8] = ["SEQ", "AT", "ACTOR", "ACTION", "RECORD", "FIELD", "CHANGE", "REASON"];
+    const MAX_WIDTH: [usize; 8] = [10, 30, 24, 14, 32, 40, 60, 40];
+    let value = |value: &Option<String>| value.as_deref().unwrap_or("-").to_string();
+    let rows: Vec<[String; 8]> = events
+        .iter()
+        .map(|event| {
+            [
+                event.seq.to_string(),
+                event.at.clone(),
+                event.actor.clone(),
+                event.action.to_string(),
+                event.record.clone(),
+                event.field.clone().unwrap_or_else(|| "-".into()),
+                format!("{} -> {}", value(&event.old_value), value(&event.new_value)),
+                event.reason.clone().unwrap_or_default(),
+            ]
+            .map(|cell| cell.replace(['\n', '\r', '\t'], " "))
+        })
+        .collect();
+    let mut widths = HEADER.map(|title| title.chars().count());
+    for row in &rows {
+        for (column, cell) in row.iter().enumerate() {
+            widths[column] = widths[column].max(cell.chars().count().min(MAX_WIDTH[column]));
+        }
+    }
+    let mut table = String::new();
+    let header = HEADER.map(str::to_string);
+    for row in std::iter::once(&header).chain(&rows) {
+        let cells: Vec<String> = row.iter().enumerate().map(|(column, cell)| pad(&shorten(cell, widths[column]), widths[column])).collect();
+        table.push_str(cells.join("  ").trim_end());
+        table.push('\n');
+    }
+    table
+}
+
+/// `text` cut to `width` characters, ending in `…` when it was longer.
+fn shorten(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(width.saturating_sub(1)).collect();
+    short.push('…');
+    short
+}
+
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(text.chars().count())))
+}
+
+async fn user_add(username: &str, role: &str, center: Option<&str>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let role = Role::parse(role).with_context(|| format!("`{role}` is not a role"))?;
+    let center = center.map(|center| Slug::parse("center", center)).transpose()?;
+    let new_user = NewUser::new(Username::parse(username)?, role, center)?;
+    let password = new_password(username)?;
+    let store = open(database).await?;
+    let user = store.add_user(&cli_actor(), &new_user, &password).await?;
+    store.close().await;
+    match &user.center_id {
+        Some(center) => println!("Added user {} ({} at center {center})", user.username, user.role),
+        None => println!("Added user {} ({})", user.username, user.role),
+    }
+    Ok(Outcome::Success)
+}
+
+async fn user_passwd(username: &str, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let store = open(database).await?;
+    // Asking for a password for a user who does not exist would waste the typing.
+    if store.find_user(username).await?.is_none() {
+        bail!("there is no user `{username}`");
+    }
+    let password = new_password(username)?;
+    store.set_password(&cli_actor(), username, &password).await?;
+    store.close().await;
+    println!("Set the password of user {username}");
+    Ok(Outcome::Success)
+}
+
+async fn user_disable(username: &str, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let store = open(database).await?;
+    store.disable_user(&cli_actor(), username).await?;
+    store.close().await;
+    println!("User {username} is disabled");
+    Ok(Outcome::Success)
+}
+
+/// The new password of `username`: CASEBOOK_PASSWORD when set (for scripts), or typed twice on
+/// the terminal without echo.
+fn new_password(username: &str) -> anyhow::Result<Password> {
+    if let Ok(password) = std::env::var(PASSWORD_VARIABLE) {
+        return Ok(Password::parse(&password)?);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no password given: set {PASSWORD_VARIABLE}, or run on a terminal to be asked for one");
+    }
+    let first = rpassword::prompt_password(format!("New password for {username} (at least 12 characters): "))
+        .context("reading the password from the terminal")?;
+    let password = Password::parse(&first)?;
+    let second = rpassword::prompt_password("Type it again: ").context("reading the password from the terminal")?;
+    if first != second {
+        bail!("the two passwords differ; nothing was changed");
+    }
+    Ok(password)
 }

@@ -3,6 +3,12 @@
 use casebook_domain::patient::Patient;
 use casebook_domain::study::Study;
 use casebook_formats::native::folder::{parse_patient_json, parse_study_toml};
+use casebook_store::Actor;
+
+/// The actor of the tests' changes.
+pub fn tester() -> Actor {
+    Actor::new("cli:tester")
+}
 
 pub fn small_study() -> Study {
     parse_study_toml(

@@ -1,6 +1,7 @@
 //! The store's integration tests. Each test runs once on SQLite and once on PostgreSQL (when
 //! `CASEBOOK_TEST_DATABASE_URL` is set; CI always sets it), through [`store_test!`].
 
+mod audit;
 mod fixtures;
 mod reference_study;
 mod registry;

@@ -11,6 +11,7 @@ use casebook_domain::rules::chimerism::{ChimerismClass, classify_chimerism};
 use casebook_domain::study::Study;
 use casebook_formats::native::folder::read_study_folder;
 
+use crate::fixtures::tester;
 use crate::store_test;
 
 const ECZEMA: &str = "HP:0000964";
@@ -53,7 +54,7 @@ fn duration_months(course: &TreatmentCourse) -> f64 {
 
 store_test!(the_reference_study_holds_every_fact_of_the_abstract, |db| {
     let folder = read_study_folder(&reference_folder()).expect("the reference study passes its checks");
-    db.store.import_study(&folder.study, &folder.patients).await.unwrap();
+    db.store.import_study(&folder.study, &folder.patients, &tester()).await.unwrap();
     let study = db.store.load_study("was-anti-il1").await.unwrap();
     let patients = db.store.load_patients("was-anti-il1").await.unwrap();
 

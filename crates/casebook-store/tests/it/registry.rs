@@ -2,13 +2,13 @@
 
 use casebook_store::StoreError;
 
-use crate::fixtures::{patient, small_study};
+use crate::fixtures::{patient, small_study, tester};
 use crate::store_test;
 
 store_test!(an_imported_study_reads_back_unchanged, |db| {
     let study = small_study();
     let patients = vec![patient("P-01", "A"), patient("P-02", "B")];
-    let summary = db.store.import_study(&study, &patients).await.unwrap();
+    let summary = db.store.import_study(&study, &patients, &tester()).await.unwrap();
     assert_eq!((summary.created, summary.updated, summary.unchanged), (2, 0, 0));
 
     assert_eq!(db.store.load_study("small").await.unwrap(), study);
@@ -21,18 +21,18 @@ store_test!(an_imported_study_reads_back_unchanged, |db| {
 store_test!(reimporting_the_same_data_changes_nothing, |db| {
     let study = small_study();
     let patients = vec![patient("P-01", "A")];
-    db.store.import_study(&study, &patients).await.unwrap();
-    let again = db.store.import_study(&study, &patients).await.unwrap();
+    db.store.import_study(&study, &patients, &tester()).await.unwrap();
+    let again = db.store.import_study(&study, &patients, &tester()).await.unwrap();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 1));
     assert_eq!(db.store.load_patient("small", "P-01").await.unwrap().1, 1, "an unchanged record keeps version 1");
 });
 
 store_test!(reimporting_a_changed_patient_raises_its_version, |db| {
     let study = small_study();
-    db.store.import_study(&study, &[patient("P-01", "A")]).await.unwrap();
+    db.store.import_study(&study, &[patient("P-01", "A")], &tester()).await.unwrap();
     let mut changed = patient("P-01", "A");
     changed.notes = Some("second look".into());
-    let summary = db.store.import_study(&study, &[changed.clone()]).await.unwrap();
+    let summary = db.store.import_study(&study, &[changed.clone()], &tester()).await.unwrap();
     assert_eq!(summary.updated, 1);
     let (stored, version) = db.store.load_patient("small", "P-01").await.unwrap();
     assert_eq!((stored, version), (changed, 2));
@@ -43,7 +43,7 @@ store_test!(an_import_that_fails_midway_writes_nothing, |db| {
     // The second patient names a center the study does not have: the database refuses it after
     // the study, its centers and the first patient were already written in the transaction.
     let patients = vec![patient("P-01", "A"), patient("P-02", "NOWHERE")];
-    let error = db.store.import_study(&study, &patients).await.unwrap_err();
+    let error = db.store.import_study(&study, &patients, &tester()).await.unwrap_err();
     assert!(matches!(&error, StoreError::Refused { what, .. } if what == "patient P-02"), "{error}");
     assert!(db.store.studies().await.unwrap().is_empty(), "the study must not be stored");
     assert!(matches!(db.store.load_patient("small", "P-01").await, Err(StoreError::NotFound { .. })));
@@ -51,22 +51,22 @@ store_test!(an_import_that_fails_midway_writes_nothing, |db| {
 
 store_test!(saving_with_a_stale_version_is_a_conflict, |db| {
     let study = small_study();
-    db.store.import_study(&study, &[patient("P-01", "A")]).await.unwrap();
+    db.store.import_study(&study, &[patient("P-01", "A")], &tester()).await.unwrap();
     let (mut first_edit, version) = db.store.load_patient("small", "P-01").await.unwrap();
     let mut second_edit = first_edit.clone();
     first_edit.notes = Some("first".into());
     second_edit.notes = Some("second".into());
 
-    assert_eq!(db.store.save_patient(&study, &first_edit, version).await.unwrap(), version + 1);
-    let error = db.store.save_patient(&study, &second_edit, version).await.unwrap_err();
+    assert_eq!(db.store.save_patient(&study, &first_edit, version, &tester()).await.unwrap(), version + 1);
+    let error = db.store.save_patient(&study, &second_edit, version, &tester()).await.unwrap_err();
     assert!(matches!(error, StoreError::Conflict { expected: 1, found: 2, .. }), "{error}");
     assert_eq!(db.store.load_patient("small", "P-01").await.unwrap().0, first_edit, "the second save must not overwrite the first");
 });
 
 store_test!(saving_an_unknown_patient_is_not_found, |db| {
     let study = small_study();
-    db.store.import_study(&study, &[]).await.unwrap();
-    let error = db.store.save_patient(&study, &patient("P-09", "A"), 1).await.unwrap_err();
+    db.store.import_study(&study, &[], &tester()).await.unwrap();
+    let error = db.store.save_patient(&study, &patient("P-09", "A"), 1, &tester()).await.unwrap_err();
     assert!(matches!(error, StoreError::NotFound { .. }), "{error}");
 });
 
@@ -91,7 +91,7 @@ fn both_backends_have_the_same_migration_versions() {
 
 store_test!(stored_zhu_scores_record_the_rule_version_and_the_setting, |db| {
     let mut study = small_study();
-    db.store.import_study(&study, &[patient("P-01", "A")]).await.unwrap();
+    db.store.import_study(&study, &[patient("P-01", "A")], &tester()).await.unwrap();
     let scores = db.store.zhu_scores("small").await.unwrap();
     assert_eq!(scores.len(), 1);
     let score = &scores[0];
@@ -102,7 +102,7 @@ store_test!(stored_zhu_scores_record_the_rule_version_and_the_setting, |db| {
 
     // The same record under the other setting: autoinflammation no longer counts for score 5.
     study.settings.zhu.count_autoinflammation_as_autoimmunity = false;
-    db.store.import_study(&study, &[patient("P-01", "A")]).await.unwrap();
+    db.store.import_study(&study, &[patient("P-01", "A")], &tester()).await.unwrap();
     let rescored = &db.store.zhu_scores("small").await.unwrap()[0];
     assert_eq!((rescored.computed_score.as_str(), rescored.count_autoinflammation_as_autoimmunity), ("4", false));
 });

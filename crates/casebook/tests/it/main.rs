@@ -1,5 +1,6 @@
 //! Tests of the `casebook` binary, run as a user would run it.
 
+mod audit;
 mod cli;
 mod import_export;
 mod phenopackets;

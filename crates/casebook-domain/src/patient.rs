@@ -429,6 +429,16 @@ impl Severity {
             Severity::Profound => "HP:0012829",
         }
     }
+
+    /// The label of [`Severity::hpo_id`] in the HPO release Casebook ships.
+    pub fn hpo_label(self) -> &'static str {
+        match self {
+            Severity::Mild => "Mild",
+            Severity::Moderate => "Moderate",
+            Severity::Severe => "Severe",
+            Severity::Profound => "Profound",
+        }
+    }
 }
 
 impl TemporalPattern {
@@ -439,6 +449,16 @@ impl TemporalPattern {
             TemporalPattern::Migratory => "HP:0025279",
             TemporalPattern::Chronic => "HP:0011010",
             TemporalPattern::Episodic => "HP:0025303",
+        }
+    }
+
+    /// The label of [`TemporalPattern::hpo_id`] in the HPO release Casebook ships.
+    pub fn hpo_label(self) -> &'static str {
+        match self {
+            TemporalPattern::Recurrent => "Recurrent",
+            TemporalPattern::Migratory => "Migratory",
+            TemporalPattern::Chronic => "Chronic",
+            TemporalPattern::Episodic => "Episodic",
         }
     }
 }

@@ -137,7 +137,7 @@ impl<'a> Exporter<'a> {
             component.push(ObservationComponent {
                 code: terms::hpo(HPO_SEVERITY.0, HPO_SEVERITY.1),
                 value_quantity: None,
-                value_codeable_concept: Some(terms::hpo(severity.hpo_id(), terms::severity_label(severity))),
+                value_codeable_concept: Some(terms::hpo(severity.hpo_id(), severity.hpo_label())),
                 value_range: None,
             });
         }
@@ -145,7 +145,7 @@ impl<'a> Exporter<'a> {
             component.push(ObservationComponent {
                 code: terms::hpo(HPO_CLINICAL_MODIFIER.0, HPO_CLINICAL_MODIFIER.1),
                 value_quantity: None,
-                value_codeable_concept: Some(terms::hpo(pattern.hpo_id(), terms::temporal_label(*pattern))),
+                value_codeable_concept: Some(terms::hpo(pattern.hpo_id(), pattern.hpo_label())),
                 value_range: None,
             });
         }

@@ -8,8 +8,7 @@
 use casebook_domain::code::{CodeSystem, Curie};
 use casebook_domain::drug::{DoseUnit, Frequency, Route};
 use casebook_domain::patient::{
-    ActionTaken, AdverseEventOutcome, Analyte, Attribution, CtcaeGrade, DonorType, EngraftmentMethod, Lineage, SampleType, Severity,
-    StemCellSource, TemporalPattern,
+    ActionTaken, AdverseEventOutcome, Analyte, Attribution, CtcaeGrade, DonorType, EngraftmentMethod, Lineage, SampleType, StemCellSource,
 };
 
 use crate::model::{CodeableConcept, Coding, Quantity, TimingRepeat};
@@ -74,26 +73,6 @@ pub fn hpo(id: &str, label: &str) -> CodeableConcept {
 /// The HPO grouping terms the IG's v0.1.0 mapping uses as component codes.
 pub const HPO_SEVERITY: (&str, &str) = ("HP:0012824", "Severity");
 pub const HPO_CLINICAL_MODIFIER: (&str, &str) = ("HP:0012823", "Clinical modifier");
-
-/// The HPO label of a severity term (checked against vendor/hpo/hp.obo.gz).
-pub fn severity_label(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Mild => "Mild",
-        Severity::Moderate => "Moderate",
-        Severity::Severe => "Severe",
-        Severity::Profound => "Profound",
-    }
-}
-
-/// The HPO label of a temporal modifier term (checked against vendor/hpo/hp.obo.gz).
-pub fn temporal_label(pattern: TemporalPattern) -> &'static str {
-    match pattern {
-        TemporalPattern::Recurrent => "Recurrent",
-        TemporalPattern::Migratory => "Migratory",
-        TemporalPattern::Chronic => "Chronic",
-        TemporalPattern::Episodic => "Episodic",
-    }
-}
 
 /// A quantity in a UCUM unit whose code is its display (`mg`, `mg/L`, `%`).
 pub fn ucum(value: f64, unit: &str) -> Quantity {

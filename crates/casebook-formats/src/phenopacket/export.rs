@@ -97,13 +97,10 @@ pub fn patient_to_phenopacket(study: &Study, patient: &Patient, created: &str, h
                 f.insert("excluded".into(), json!(true));
             }
             if let Some(severity) = feature.severity {
-                f.insert("severity".into(), prefixes.term(severity.hpo_id(), vocabulary::severity_label(severity)));
+                f.insert("severity".into(), prefixes.term(severity.hpo_id(), severity.hpo_label()));
             }
             if !feature.temporal.is_empty() {
-                f.insert(
-                    "modifiers".into(),
-                    feature.temporal.iter().map(|t| prefixes.term(t.hpo_id(), vocabulary::temporal_label(*t))).collect(),
-                );
+                f.insert("modifiers".into(), feature.temporal.iter().map(|t| prefixes.term(t.hpo_id(), t.hpo_label())).collect());
             }
             if let Some(onset) = &feature.onset {
                 f.insert("onset".into(), time_element(onset));

@@ -5,7 +5,7 @@
 //! own `CASEBOOK` namespace, declared as a resource, rather than guess an external one.
 
 use casebook_domain::drug::{Frequency, Route};
-use casebook_domain::patient::{ResponseGrade, Severity, TemporalPattern, Zygosity};
+use casebook_domain::patient::{ResponseGrade, Zygosity};
 
 /// A code and its label.
 pub type Term = (&'static str, &'static str);
@@ -78,24 +78,6 @@ pub fn response_from(id: &str) -> Option<ResponseGrade> {
         "NCIT:C18058" => Some(ResponseGrade::Partial),
         "NCIT:C123600" | "NCIT:C70604" => Some(ResponseGrade::None),
         _ => None,
-    }
-}
-
-pub fn severity_label(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Mild => "Mild",
-        Severity::Moderate => "Moderate",
-        Severity::Severe => "Severe",
-        Severity::Profound => "Profound",
-    }
-}
-
-pub fn temporal_label(pattern: TemporalPattern) -> &'static str {
-    match pattern {
-        TemporalPattern::Recurrent => "Recurrent",
-        TemporalPattern::Migratory => "Migratory",
-        TemporalPattern::Chronic => "Chronic",
-        TemporalPattern::Episodic => "Episodic",
     }
 }
 

@@ -272,6 +272,21 @@ impl Frequency {
         parse_key("frequency", text, &Frequency::ALL, |f| f.key())
     }
 
+    /// The schedule in words, e.g. "every four weeks".
+    pub fn label(self) -> &'static str {
+        match self {
+            Frequency::Daily => "once daily",
+            Frequency::TwiceDaily => "twice daily",
+            Frequency::ThreeTimesDaily => "three times daily",
+            Frequency::EveryOtherDay => "every other day",
+            Frequency::Weekly => "once weekly",
+            Frequency::EveryTwoWeeks => "every two weeks",
+            Frequency::EveryFourWeeks => "every four weeks",
+            Frequency::EveryEightWeeks => "every eight weeks",
+            Frequency::Once => "once",
+        }
+    }
+
     /// Average doses per day; `None` for a single dose, which has no daily rate.
     pub fn doses_per_day(self) -> Option<f64> {
         match self {

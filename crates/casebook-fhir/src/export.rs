@@ -293,7 +293,7 @@ impl<'a> Exporter<'a> {
             text.push_str(&format!(", {}", terms::route_text(route)));
         }
         if let Some(frequency) = course.frequency {
-            text.push_str(&format!(", {}", terms::frequency_text(frequency)));
+            text.push_str(&format!(", {}", frequency.label()));
         }
         let derivation = self.study.drugs.get(&course.drug).map(|drug| derive_course(patient, course, drug, &self.study.drugs, path));
         if let Some(derivation) = derivation

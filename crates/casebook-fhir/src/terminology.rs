@@ -155,20 +155,6 @@ pub fn timing(frequency: Frequency) -> TimingRepeat {
     }
 }
 
-pub fn frequency_text(frequency: Frequency) -> &'static str {
-    match frequency {
-        Frequency::Daily => "once daily",
-        Frequency::TwiceDaily => "twice daily",
-        Frequency::ThreeTimesDaily => "three times daily",
-        Frequency::EveryOtherDay => "every other day",
-        Frequency::Weekly => "once weekly",
-        Frequency::EveryTwoWeeks => "every two weeks",
-        Frequency::EveryFourWeeks => "every four weeks",
-        Frequency::EveryEightWeeks => "every eight weeks",
-        Frequency::Once => "once",
-    }
-}
-
 pub fn route_text(route: Route) -> &'static str {
     match route {
         Route::Subcutaneous => "subcutaneous",

@@ -37,26 +37,12 @@ pub fn frequency(frequency: Frequency) -> (String, String) {
     };
     match verified {
         Some((id, label)) => (id.to_string(), label.to_string()),
-        None => (format!("{CASEBOOK_PREFIX}:frequency-{}", frequency.key()), frequency_label(frequency).to_string()),
+        None => (format!("{CASEBOOK_PREFIX}:frequency-{}", frequency.key()), frequency.label().to_string()),
     }
 }
 
 pub fn frequency_from(id: &str) -> Option<Frequency> {
     Frequency::ALL.into_iter().find(|f| frequency(*f).0 == id)
-}
-
-fn frequency_label(frequency: Frequency) -> &'static str {
-    match frequency {
-        Frequency::Daily => "once daily",
-        Frequency::TwiceDaily => "twice daily",
-        Frequency::ThreeTimesDaily => "three times daily",
-        Frequency::EveryOtherDay => "every other day",
-        Frequency::Weekly => "once weekly",
-        Frequency::EveryTwoWeeks => "every two weeks",
-        Frequency::EveryFourWeeks => "every four weeks",
-        Frequency::EveryEightWeeks => "every eight weeks",
-        Frequency::Once => "once",
-    }
 }
 
 /// Response grades as the NCIT response terms phenopacket-tools uses. Very good and good

@@ -77,7 +77,7 @@ impl Actor {
 /// What an event records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuditAction {
-    /// A field of a new record.
+    /// A new record, held whole in the event's new value.
     Create,
     /// A changed field of an existing record.
     Update,
@@ -93,8 +93,8 @@ pub enum AuditAction {
     LoginFailed,
     /// Data leaving the registry: an export or a report.
     Export,
-    /// A record created or replaced by an import; its field changes follow as `create` or
-    /// `update` events.
+    /// A record created or replaced by an import; a `create` event with the record or one
+    /// `update` event per changed field follows.
     Import,
     /// A new user.
     UserAdd,

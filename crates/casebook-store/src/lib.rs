@@ -294,8 +294,8 @@ impl Store {
     ///
     /// The audit trail gets, in the same transaction, an `import` event for the study when its
     /// configuration is new or changed, and for each created or replaced patient an `import`
-    /// event (version and SHA-256 before and after) followed by one `create` or `update` event
-    /// per changed field of the native JSON record.
+    /// event (version and SHA-256 before and after) followed by one `create` event holding the
+    /// new native JSON record, or one `update` event per changed field of a replaced one.
     pub async fn import_study(&self, study: &Study, patients: &[Patient], actor: &Actor) -> Result<ImportSummary, StoreError> {
         let study_id = study.id.as_str();
         let config = study_to_toml(study);
@@ -554,8 +554,9 @@ fn patient_record(pseudonym: &str) -> String {
     format!("patient/{pseudonym}")
 }
 
-/// The `import` event of a created or replaced patient, then one `action` event per changed
-/// field. `old` and `new` are (version, SHA-256, native JSON).
+/// The `import` event of a created or replaced patient, then either one `create` event holding
+/// the whole new record or one `update` event per changed field. `old` and `new` are (version,
+/// SHA-256, native JSON).
 fn patient_events(
     study_id: &str,
     pseudonym: &str,
@@ -563,8 +564,6 @@ fn patient_events(
     new: (i64, &str, &str),
     action: AuditAction,
 ) -> Result<Vec<PendingEvent>, StoreError> {
-    let old_json = old.map(|(_, _, json)| parse_stored_json(pseudonym, json)).transpose()?;
-    let new_json: Value = serde_json::from_str(new.2).expect("patient_to_json writes valid JSON");
     let mut events = vec![PendingEvent {
         action: AuditAction::Import,
         study_id: Some(study_id.to_string()),
@@ -573,9 +572,25 @@ fn patient_events(
         old_value: old.map(|(version, sha, _)| json!({"version": version, "sha256": sha}).to_string()),
         new_value: Some(json!({"version": new.0, "sha256": new.1}).to_string()),
     }];
-    events.extend(
-        field_changes(old_json.as_ref(), Some(&new_json)).into_iter().map(|change| field_event(action, study_id, pseudonym, change)),
-    );
+    match old {
+        // A new record is one event holding all of it: per-field events would repeat the record
+        // many times over (they made imports 2.5 times slower and the registry 10 times bigger).
+        None => events.push(PendingEvent {
+            action,
+            study_id: Some(study_id.to_string()),
+            record: patient_record(pseudonym),
+            field: None,
+            old_value: None,
+            new_value: Some(new.2.to_string()),
+        }),
+        Some((_, _, old_json)) => {
+            let old_json = parse_stored_json(pseudonym, old_json)?;
+            let new_json: Value = serde_json::from_str(new.2).expect("patient_to_json writes valid JSON");
+            events.extend(
+                field_changes(Some(&old_json), Some(&new_json)).into_iter().map(|change| field_event(action, study_id, pseudonym, change)),
+            );
+        }
+    }
     Ok(events)
 }
 

@@ -83,8 +83,12 @@ pub enum AuditAction {
     Update,
     /// A removed record.
     Delete,
+    /// A record's workflow status changed: marked complete or reopened.
+    Status,
     /// A record signed by a center lead.
     Sign,
+    /// A verified record locked for analysis.
+    Lock,
     /// A locked record unlocked, with a reason.
     Unlock,
     /// A successful login.
@@ -102,15 +106,27 @@ pub enum AuditAction {
     UserPasswd,
     /// A user disabled.
     UserDisable,
+    /// A data query opened on a field of a record.
+    QueryOpen,
+    /// A data query answered by the record's center.
+    QueryAnswer,
+    /// A data query closed by the coordinator.
+    QueryClose,
+    /// An API token issued to a user; the token itself is never written to the trail.
+    TokenAdd,
+    /// An API token revoked.
+    TokenRevoke,
 }
 
 impl AuditAction {
     /// Every action, in the order listed above.
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::Create,
         AuditAction::Update,
         AuditAction::Delete,
+        AuditAction::Status,
         AuditAction::Sign,
+        AuditAction::Lock,
         AuditAction::Unlock,
         AuditAction::Login,
         AuditAction::LoginFailed,
@@ -119,6 +135,11 @@ impl AuditAction {
         AuditAction::UserAdd,
         AuditAction::UserPasswd,
         AuditAction::UserDisable,
+        AuditAction::QueryOpen,
+        AuditAction::QueryAnswer,
+        AuditAction::QueryClose,
+        AuditAction::TokenAdd,
+        AuditAction::TokenRevoke,
     ];
 
     /// The action as stored, e.g. `login-failed`.
@@ -127,7 +148,9 @@ impl AuditAction {
             AuditAction::Create => "create",
             AuditAction::Update => "update",
             AuditAction::Delete => "delete",
+            AuditAction::Status => "status",
             AuditAction::Sign => "sign",
+            AuditAction::Lock => "lock",
             AuditAction::Unlock => "unlock",
             AuditAction::Login => "login",
             AuditAction::LoginFailed => "login-failed",
@@ -136,6 +159,11 @@ impl AuditAction {
             AuditAction::UserAdd => "user-add",
             AuditAction::UserPasswd => "user-passwd",
             AuditAction::UserDisable => "user-disable",
+            AuditAction::QueryOpen => "query-open",
+            AuditAction::QueryAnswer => "query-answer",
+            AuditAction::QueryClose => "query-close",
+            AuditAction::TokenAdd => "token-add",
+            AuditAction::TokenRevoke => "token-revoke",
         }
     }
 

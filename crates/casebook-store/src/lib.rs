@@ -32,7 +32,8 @@
 pub mod error;
 pub mod testing;
 pub mod url;
-// `audit` and `users` are declared below the macros they use.
+// `audit`, `users`, `records`, `queries`, `sessions` and `tokens` are declared below the macros
+// they use.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -236,6 +237,11 @@ macro_rules! write_zhu_scores {
         }
     }};
 }
+
+pub mod queries;
+pub mod records;
+pub mod sessions;
+pub mod tokens;
 
 /// The registry.
 #[derive(Clone)]
@@ -483,7 +489,8 @@ impl Store {
     }
 
     /// Replaces one patient's record if it is still at `expected_version` (optimistic locking):
-    /// a concurrent change makes this a [`StoreError::Conflict`] and writes nothing. Each changed
+    /// a concurrent change makes this a [`StoreError::Conflict`] and writes nothing. A verified
+    /// or locked record is [`StoreError::Refused`] until it is unlocked. Each changed
     /// field becomes an `update` event of the audit trail, with `actor`'s name and reason, in
     /// the same transaction. Returns the new version.
     pub async fn save_patient(&self, study: &Study, patient: &Patient, expected_version: i64, actor: &Actor) -> Result<i64, StoreError> {
@@ -496,8 +503,8 @@ impl Store {
         let backend = self.backend();
         with_db!(&self.db, |pool| {
             let mut tx = begin_audited!(pool, backend);
-            let found: Option<(i64, String)> =
-                sqlx::query_as("SELECT version, record_json FROM patient WHERE study_id = $1 AND pseudonym = $2")
+            let found: Option<(i64, String, String)> =
+                sqlx::query_as("SELECT version, record_json, status FROM patient WHERE study_id = $1 AND pseudonym = $2")
                     .bind(study_id)
                     .bind(pseudonym)
                     .fetch_optional(&mut *tx)
@@ -505,10 +512,13 @@ impl Store {
                     .doing("reading a stored patient")?;
             let stored_json = match found {
                 None => return Err(StoreError::NotFound { what }),
-                Some((found, _)) if found != expected_version => {
+                Some((found, _, _)) if found != expected_version => {
                     return Err(StoreError::Conflict { what, expected: expected_version, found });
                 }
-                Some((_, stored_json)) => stored_json,
+                Some((_, _, status)) if !records::RecordStatus::parse(&status).is_some_and(records::RecordStatus::is_editable) => {
+                    return Err(StoreError::Refused { what, reason: format!("it is {status}: unlock it, giving a reason, to change it") });
+                }
+                Some((_, stored_json, _)) => stored_json,
             };
             // The version is checked again here, as it was before writers took turns: a save
             // must never overwrite a record it did not read.
@@ -550,7 +560,7 @@ impl Store {
 }
 
 /// The audit record of a patient, e.g. `patient/WAS-IT1-01`.
-fn patient_record(pseudonym: &str) -> String {
+pub(crate) fn patient_record(pseudonym: &str) -> String {
     format!("patient/{pseudonym}")
 }
 
@@ -610,7 +620,7 @@ fn parse_stored_json(pseudonym: &str, json: &str) -> Result<Value, StoreError> {
     serde_json::from_str(json).map_err(|error| StoreError::Corrupt { what: format!("patient {pseudonym}"), detail: error.to_string() })
 }
 
-fn decode_patient(pseudonym: &str, json: &str) -> Result<Patient, StoreError> {
+pub(crate) fn decode_patient(pseudonym: &str, json: &str) -> Result<Patient, StoreError> {
     parse_patient_json(json)
         .map_err(|problems| StoreError::Corrupt { what: format!("patient {pseudonym}"), detail: join_problems(&problems) })
 }
@@ -620,7 +630,7 @@ fn join_problems(problems: &[casebook_domain::check::Diagnostic]) -> String {
 }
 
 /// A foreign-key violation means the record names a center the study does not have.
-fn refused_or_database(what: &str, source: sqlx::Error, doing: &'static str) -> StoreError {
+pub(crate) fn refused_or_database(what: &str, source: sqlx::Error, doing: &'static str) -> StoreError {
     match &source {
         sqlx::Error::Database(db_error) if db_error.is_foreign_key_violation() => {
             StoreError::Refused { what: what.to_string(), reason: "its center is not one of the study's centers".into() }

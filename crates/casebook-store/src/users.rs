@@ -178,6 +178,31 @@ pub struct User {
     pub locked_until: Option<String>,
     /// When the user was added, as UTC RFC 3339 text.
     pub created_at: String,
+    /// A fingerprint of the current password hash: a session remembers it, so that setting a
+    /// new password ends every session opened with the old one.
+    pub password_fingerprint: String,
+}
+
+/// How many failed logins in a row lock an account.
+pub const LOGIN_ATTEMPTS_BEFORE_LOCKOUT: i64 = 5;
+
+/// How long a locked account stays locked, in minutes.
+pub const LOCKOUT_MINUTES: i64 = 15;
+
+/// What a login attempt came to. Every attempt is an audit event (`login` or `login-failed`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginOutcome {
+    /// The password was right and the account usable.
+    LoggedIn(User),
+    /// Unknown user or wrong password (the two are not told apart).
+    WrongPassword,
+    /// Too many failed attempts: logins are refused until the given UTC time.
+    Locked {
+        /// UTC RFC 3339 text to the second.
+        until: String,
+    },
+    /// The account is disabled.
+    Disabled,
 }
 
 impl Store {
@@ -321,6 +346,105 @@ impl Store {
         }
     }
 
+    /// Checks a login attempt and records it: a success resets the count of failures; the
+    /// [`LOGIN_ATTEMPTS_BEFORE_LOCKOUT`]th failure in a row locks the account for
+    /// [`LOCKOUT_MINUTES`]. `client` (e.g. the peer address) goes into the audit event.
+    pub async fn log_in(&self, username: &str, password: &str, client: &str) -> Result<LoginOutcome, StoreError> {
+        let checked = self.verify_password(username, password).await?;
+        let known = match &checked {
+            Some(user) => Some(user.clone()),
+            None => self.find_user(username).await?,
+        };
+        let backend = self.backend();
+        let locked_until = match &known {
+            Some(user) => self.current_lock(user.id).await?,
+            None => None,
+        };
+        let outcome = match (&known, checked, locked_until) {
+            (Some(user), _, _) if user.disabled => LoginOutcome::Disabled,
+            (Some(_), _, Some(until)) => LoginOutcome::Locked { until },
+            (_, Some(user), None) => LoginOutcome::LoggedIn(user),
+            _ => LoginOutcome::WrongPassword,
+        };
+        let (action, detail) = match &outcome {
+            LoginOutcome::LoggedIn(_) => (AuditAction::Login, json!({"client": client})),
+            LoginOutcome::WrongPassword => (AuditAction::LoginFailed, json!({"client": client, "reason": "wrong username or password"})),
+            LoginOutcome::Locked { until } => (AuditAction::LoginFailed, json!({"client": client, "reason": "locked", "until": until})),
+            LoginOutcome::Disabled => (AuditAction::LoginFailed, json!({"client": client, "reason": "disabled"})),
+        };
+        let event = PendingEvent {
+            action,
+            study_id: None,
+            record: user_record(username),
+            field: None,
+            old_value: None,
+            new_value: Some(detail.to_string()),
+        };
+        let lock_expression = match backend {
+            Backend::Sqlite => format!("datetime('now', '+{LOCKOUT_MINUTES} minutes')"),
+            Backend::Postgres => format!("CURRENT_TIMESTAMP + INTERVAL '{LOCKOUT_MINUTES} minutes'"),
+        };
+        let user_id = known.as_ref().map(|user| user.id);
+        let wrong_password = outcome == LoginOutcome::WrongPassword;
+        let logged_in = matches!(outcome, LoginOutcome::LoggedIn(_));
+        with_db!(&self.db, |pool| {
+            let mut tx = begin_audited!(pool, backend);
+            if let (Some(id), true) = (user_id, wrong_password) {
+                let sql = format!(
+                    "UPDATE app_user SET failed_logins = failed_logins + 1,
+                            locked_until = CASE WHEN failed_logins + 1 >= $2 THEN {lock_expression} ELSE locked_until END
+                      WHERE id = $1"
+                );
+                sqlx::query(&sql).bind(id).bind(LOGIN_ATTEMPTS_BEFORE_LOCKOUT).execute(&mut *tx).await.doing("counting a failed login")?;
+            }
+            if let (Some(id), true) = (user_id, logged_in) {
+                sqlx::query("UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .doing("recording a login")?;
+            }
+            append_events!(tx, backend, &Actor::new(username), std::slice::from_ref(&event));
+            tx.commit().await.doing("committing a login")?;
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(outcome)
+    }
+
+    /// Until when the user's logins are refused, if they are now.
+    async fn current_lock(&self, user_id: i64) -> Result<Option<String>, StoreError> {
+        let sql = format!("SELECT {} FROM app_user WHERE id = $1 AND locked_until > CURRENT_TIMESTAMP", time_text(self.backend(), "locked_until"));
+        let row: Option<(String,)> =
+            with_db!(&self.db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_optional(pool).await.doing("reading a lockout"))?;
+        Ok(row.map(|(until,)| until))
+    }
+
+    /// Every user, by username.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let rows: Vec<(String,)> = with_db!(&self.db, |pool| sqlx::query_as("SELECT username FROM app_user ORDER BY username")
+            .fetch_all(pool)
+            .await
+            .doing("listing users"))?;
+        let mut users = Vec::with_capacity(rows.len());
+        for (username,) in rows {
+            users.extend(self.find_user(&username).await?);
+        }
+        Ok(users)
+    }
+
+    /// The user with this database id, if there is one.
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+        let row: Option<(String,)> = with_db!(&self.db, |pool| sqlx::query_as("SELECT username FROM app_user WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .doing("looking up a user"))?;
+        match row {
+            Some((username,)) => self.find_user(&username).await,
+            None => Ok(None),
+        }
+    }
+
     async fn find_user_and_hash(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
         let backend = self.backend();
         let sql = format!(
@@ -336,7 +460,8 @@ impl Store {
         };
         let role = Role::parse(&role)
             .ok_or_else(|| StoreError::Corrupt { what: format!("user `{username}`"), detail: format!("`{role}` is not a role") })?;
-        Ok(Some((User { id, username, role, center_id, disabled, failed_logins, locked_until, created_at }, hash)))
+        let password_fingerprint = crate::sha256_hex(hash.as_bytes())[..16].to_string();
+        Ok(Some((User { id, username, role, center_id, disabled, failed_logins, locked_until, created_at, password_fingerprint }, hash)))
     }
 }
 
@@ -346,7 +471,7 @@ fn user_record(username: &str) -> String {
 }
 
 /// A time column as UTC RFC 3339 text to the second, on either backend.
-fn time_text(backend: Backend, column: &str) -> String {
+pub(crate) fn time_text(backend: Backend, column: &str) -> String {
     match backend {
         Backend::Sqlite => format!("strftime('%Y-%m-%dT%H:%M:%SZ', {column})"),
         Backend::Postgres => format!("to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"),

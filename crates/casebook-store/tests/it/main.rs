@@ -5,6 +5,7 @@ mod audit;
 mod fixtures;
 mod reference_study;
 mod registry;
+mod workflow;
 
 /// Declares a test that runs on both backends, as `NAME::sqlite` and `NAME::postgres`.
 #[macro_export]

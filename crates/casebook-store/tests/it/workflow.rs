@@ -131,7 +131,7 @@ store_test!(sessions_expire_and_api_tokens_work_until_revoked, |db| {
     assert!(db.store.create_session("s1", "{}", 1_000).await.unwrap());
     assert!(!db.store.create_session("s1", "{}", 1_000).await.unwrap(), "an id is never reused");
     db.store.save_session("s1", r#"{"user":1}"#, 2_000).await.unwrap();
-    assert_eq!(db.store.load_session("s1", 1_500).await.unwrap().as_deref(), Some(r#"{"user":1}"#));
+    assert_eq!(db.store.load_session("s1", 1_500).await.unwrap(), Some((r#"{"user":1}"#.to_string(), 2_000)));
     assert_eq!(db.store.load_session("s1", 2_000).await.unwrap(), None, "expired");
     assert_eq!(db.store.delete_expired_sessions(2_000).await.unwrap(), 1);
 

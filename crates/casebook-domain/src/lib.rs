@@ -22,6 +22,7 @@ pub mod date;
 pub mod drug;
 pub mod error;
 pub mod patient;
+pub mod privacy;
 pub mod quantity;
 pub mod rules;
 pub mod study;

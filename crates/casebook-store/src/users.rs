@@ -159,6 +159,30 @@ impl NewUser {
     }
 }
 
+impl Password {
+    /// A random password of four groups of four lowercase letters and digits, e.g.
+    /// `k3vq-8mzt-x2pa-r7cd` (about 79 bits), for demo accounts and first logins.
+    pub fn generate() -> Result<Password, StoreError> {
+        // Letters and digits without look-alikes (i, l, o, 0, 1).
+        const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+        let mut random = [0_u8; 16];
+        getrandom::fill(&mut random).map_err(|error| StoreError::PasswordHashing { detail: format!("no random numbers: {error}") })?;
+        let mut text = String::with_capacity(19);
+        for (index, byte) in random.iter().enumerate() {
+            if index > 0 && index % 4 == 0 {
+                text.push('-');
+            }
+            text.push(char::from(ALPHABET[usize::from(*byte) % ALPHABET.len()]));
+        }
+        Ok(Password(text))
+    }
+
+    /// The password itself, to show once to the person it is for.
+    pub fn reveal(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A stored user, without the password hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {

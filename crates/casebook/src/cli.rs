@@ -16,7 +16,7 @@ The registry is a SQLite file by default (sqlite://casebook.db); a shared multi-
 runs on PostgreSQL (postgres://user@host/db).",
     after_help = "Examples:\n  casebook demo\n  casebook import studies/was-anti-il1\n  casebook validate studies/was-anti-il1\n  \
 casebook export --study was-anti-il1 --out exported/\n  casebook report --study was-anti-il1 --out report/\n  casebook zhu --eczema difficult-to-control --infections recurrent\n  \
-casebook audit verify\n  casebook user add admin --role administrator"
+casebook audit verify\n  casebook user add admin --role administrator\n  casebook serve"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -121,13 +121,32 @@ autoimmunity or malignancy gives 5 (5A, 5M, 5AM).")]
     /// Add users of the web application, set their passwords, disable them
     #[command(subcommand)]
     User(UserCommand),
-    /// Create a registry with the reference study and print a cohort summary
-    #[command(after_help = "Example:\n  casebook demo --out /tmp/casebook-demo\n\n\
+    /// Serve the multi-center web application (pages and JSON API) on a registry
+    #[command(after_help = "Examples:\n  casebook serve\n  casebook serve --listen 0.0.0.0:8440 --database postgres://casebook@db.example.org/casebook\n\n\
+Add the first administrator with `casebook user add admin --role administrator` before logging in. \
+The session cookie is sent only over HTTPS unless the server listens on a loopback address: put a TLS proxy in front of a shared server \
+(it must pass the Host and Origin headers through unchanged).")]
+    Serve {
+        /// The address and port to listen on
+        #[arg(long, default_value = "127.0.0.1:8440")]
+        listen: std::net::SocketAddr,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Create a registry with the reference study, write its report and serve it with demo accounts
+    #[command(after_help = "Examples:\n  casebook demo\n  casebook demo --out /tmp/casebook-demo --no-serve\n\n\
+The demo prints the address to open and one account per role and per center, with fresh passwords. \
 The reference study was-anti-il1 has seven constructed patients that match the published aggregate figures; they are not real patients.")]
     Demo {
         /// The folder for the demo registry and the study files (replaced if it holds an old demo)
         #[arg(long, default_value = "casebook-demo")]
         out: PathBuf,
+        /// Only create the registry and the report; do not serve
+        #[arg(long)]
+        no_serve: bool,
+        /// The address and port to serve on (port 0 picks a free one)
+        #[arg(long, default_value = "127.0.0.1:8440")]
+        listen: std::net::SocketAddr,
     },
 }
 

@@ -49,7 +49,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         }
         Command::User(UserCommand::Passwd { username, database }) => user_passwd(&username, &database).await,
         Command::User(UserCommand::Disable { username, database }) => user_disable(&username, &database).await,
-        Command::Demo { out } => demo(&out).await,
+        Command::Serve { listen, database } => serve(listen, &database).await,
+        Command::Demo { out, no_serve, listen } => demo(&out, (!no_serve).then_some(listen)).await,
     }
 }
 
@@ -169,6 +170,8 @@ async fn export(study: Option<&str>, format: &str, out: &Path, database: &Databa
 
 /// Imports phenopackets into a study that is already in the registry.
 async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&str>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    // Loading the HPO takes about 50 ms: it overlaps with opening the registry.
+    let hpo = tokio::task::spawn_blocking(Hpo::embedded);
     let store = open(database).await?;
     let study_id = resolve_study(&store, study).await?;
     let study = store.load_study(&study_id).await?;
@@ -180,8 +183,9 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
             study.centers.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
         ),
     };
+    let hpo = hpo.await.context("loading the HPO")?;
     let bar = progress_bar("Reading");
-    let read = read_phenopackets(path, &study, &center, Hpo::embedded(), &mut |done, total| {
+    let read = read_phenopackets(path, &study, &center, hpo, &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
@@ -463,7 +467,37 @@ fn zhu(args: &ZhuArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-async fn demo(out: &Path) -> anyhow::Result<Outcome> {
+/// Serves the web application until the process is stopped.
+async fn serve(listen: std::net::SocketAddr, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+    let store = open(database).await?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let address = listener.local_addr()?;
+    if store.users().await?.is_empty() {
+        eprintln!("No user can log in yet: add one with `casebook user add NAME --role administrator --database {}`", database.database);
+    }
+    println!("Casebook is serving {} at http://{address}/ (stop with Ctrl-C)", database.database);
+    casebook_web::serve(store, listener).await.context("serving")?;
+    Ok(Outcome::Success)
+}
+
+/// One demo account per role and per center of the study, with fresh passwords.
+async fn add_demo_accounts(store: &Store, study: &casebook_domain::study::Study) -> anyhow::Result<Vec<(String, &'static str, Password)>> {
+    let mut accounts: Vec<(String, Role, Option<Slug>)> = vec![("admin".into(), Role::Administrator, None), ("coordinator".into(), Role::Coordinator, None)];
+    for center in &study.centers {
+        let name = center.id.as_str().to_lowercase();
+        accounts.push((format!("lead.{name}"), Role::CenterLead, Some(center.id.clone())));
+        accounts.push((format!("entry.{name}"), Role::DataEntry, Some(center.id.clone())));
+    }
+    let mut added = Vec::new();
+    for (username, role, center) in accounts {
+        let password = Password::generate()?;
+        store.add_user(&cli_actor(), &NewUser::new(Username::parse(&username)?, role, center)?, &password).await?;
+        added.push((username, role.as_str(), password));
+    }
+    Ok(added)
+}
+
+async fn demo(out: &Path, serve_on: Option<std::net::SocketAddr>) -> anyhow::Result<Outcome> {
     let study_dir = out.join("study");
     let database_file = out.join("casebook.db");
     // A fresh registry each time: remove what an earlier demo left, and only that.
@@ -492,12 +526,24 @@ async fn demo(out: &Path) -> anyhow::Result<Outcome> {
     let study = store.load_study(folder.study.id.as_str()).await?;
     let patients = store.load_patients(folder.study.id.as_str()).await?;
     let html = write_study_report(&store, folder.study.id.as_str(), &out.join("report")).await?;
-    store.close().await;
     println!("{}", summarize(&study, &patients));
     println!("Report: {}", html.display());
     println!("Registry: {}", database_file.display());
     println!("Study files: {}", study_dir.display());
-    println!("Next: casebook validate --study {} --database {}", study.id, url);
+    let Some(listen) = serve_on else {
+        store.close().await;
+        println!("Next: casebook validate --study {} --database {}", study.id, url);
+        return Ok(Outcome::Success);
+    };
+    let accounts = add_demo_accounts(&store, &study).await?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+    let address = listener.local_addr()?;
+    println!("\nDemo accounts (passwords are new for this demo; the data is constructed, not real patients):");
+    for (username, role, password) in &accounts {
+        println!("  {username:<16} {role:<14} {}", password.reveal());
+    }
+    println!("\nOpen http://{address}/ and log in (stop with Ctrl-C)");
+    casebook_web::serve(store, listener).await.context("serving")?;
     Ok(Outcome::Success)
 }
 

@@ -68,7 +68,7 @@ fn demo_builds_a_registry_and_prints_the_cohort() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("demo");
     for run in 0..2 {
-        let output = casebook(&["demo", "--out", out.to_str().unwrap()]);
+        let output = casebook(&["demo", "--out", out.to_str().unwrap(), "--no-serve"]);
         assert!(output.status.success(), "run {run}: {}", stderr(&output));
         let text = stdout(&output);
         for expected in [
@@ -85,6 +85,55 @@ fn demo_builds_a_registry_and_prints_the_cohort() {
         assert!(text.contains("Report: "), "run {run}: the demo prints where its report is");
         assert!(out.join("report/report.html").is_file());
     }
+}
+
+/// Sends one HTTP/1.1 request to a local server and returns the response's status line and
+/// headers.
+fn http(address: &str, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn demo_serves_the_study_and_prints_one_account_per_role_and_center() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["demo", "--out", dir.path().join("demo").to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut accounts = Vec::new();
+    let address = loop {
+        let line = lines.next().expect("the demo prints its address").unwrap();
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.len() == 3 && ["administrator", "coordinator", "center-lead", "data-entry"].contains(&words[1]) {
+            accounts.push((words[0].to_string(), words[2].to_string()));
+        }
+        if let Some(rest) = line.strip_prefix("Open http://") {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    let names: Vec<&str> = accounts.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["admin", "coordinator", "lead.it1", "entry.it1", "lead.it2", "entry.it2", "lead.it3", "entry.it3", "lead.gb1", "entry.gb1"]);
+
+    let page = http(&address, "GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    let (_, password) = accounts.iter().find(|(name, _)| name == "coordinator").unwrap();
+    let form = format!("username=coordinator&password={password}");
+    let login = http(
+        &address,
+        &format!("POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}", form.len()),
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(login.starts_with("HTTP/1.1 303"), "the printed password logs in: {login}");
+    assert!(login.to_lowercase().contains("set-cookie: casebook_session="), "{login}");
 }
 
 #[test]

@@ -1,0 +1,256 @@
+//! Case entry: the patient form (generated from the patient JSON Schema by [`crate::form`]),
+//! saving with optimistic locking, and the live check panel (mg/kg/day, dose warnings, Zhu score,
+//! privacy warnings) that htmx refreshes while the user types.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use casebook_domain::check::{Level, check_patient, derive_course, zhu_results};
+use casebook_domain::patient::Patient;
+use casebook_domain::study::Study;
+use casebook_formats::native::folder::{parse_patient_json, patient_to_json};
+use casebook_store::Actor;
+use serde_json::{Value, json};
+
+use crate::error::WebError;
+use crate::form::{FieldError, FormSchema, RenderOptions};
+use crate::pages::{findings, layout, load_study, read_patient, render};
+use crate::policy::{Capability, Principal};
+use crate::state::AppState;
+use crate::templates::{CheckPanel, EditPage, Finding};
+
+/// What saving a record came to.
+#[derive(Debug)]
+pub enum SaveOutcome {
+    /// Stored at this version; warnings are shown but never block a save.
+    Saved {
+        /// The new version.
+        version: i64,
+        /// Warnings (dose plausibility, identifying data in free text), as `path: message`.
+        warnings: Vec<String>,
+    },
+    /// Not stored: errors as (JSON path, message).
+    Invalid {
+        /// Every error found.
+        errors: Vec<(String, String)>,
+    },
+}
+
+/// Validates and stores a record typed by a user: new when `version` is `None`, otherwise
+/// replacing that version. Center staff enter patients of their own center only.
+pub async fn save_record(state: &AppState, principal: &Principal, study: &Study, record: &Value, version: Option<i64>) -> Result<SaveOutcome, WebError> {
+    principal.require(Capability::EditPatients)?;
+    let patient = match parse_patient_json(&record.to_string()) {
+        Ok(patient) => patient,
+        Err(diagnostics) => return Ok(SaveOutcome::Invalid { errors: diagnostics.into_iter().map(|d| (d.path, d.message)).collect() }),
+    };
+    if let Some(center) = principal.center()
+        && patient.center.as_str() != center
+    {
+        return Ok(SaveOutcome::Invalid { errors: vec![("$.center".into(), format!("you enter patients of your own center, {center}"))] });
+    }
+    let diagnostics = check_patient(&patient, study);
+    let errors: Vec<(String, String)> =
+        diagnostics.iter().filter(|d| d.level == Level::Error).map(|d| (d.path.clone(), d.message.clone())).collect();
+    if !errors.is_empty() {
+        return Ok(SaveOutcome::Invalid { errors });
+    }
+    let actor = Actor::new(&principal.user.username);
+    let new_version = match version {
+        None => {
+            state.store.create_patient(study, &patient, &actor).await?;
+            1
+        }
+        Some(version) => {
+            // The record must be visible (own center) before it can be replaced.
+            state.store.patient_in(study.id.as_str(), patient.pseudonym.as_str(), &principal.scope()).await?;
+            state.store.save_patient(study, &patient, version, &actor).await?
+        }
+    };
+    let mut warnings: Vec<String> =
+        diagnostics.iter().filter(|d| d.level == Level::Warning).map(|d| format!("{}: {}", d.path, d.message)).collect();
+    warnings.extend(FormSchema::patient().privacy_warnings(record).into_iter().map(|w| format!("{}: {}", w.path, w.message)));
+    Ok(SaveOutcome::Saved { version: new_version, warnings })
+}
+
+fn record_of(patient: &Patient) -> Value {
+    serde_json::from_str(&patient_to_json(patient)).expect("patient JSON is valid")
+}
+
+struct Editing<'a> {
+    study: &'a Study,
+    heading: String,
+    action: String,
+    cancel: String,
+    version: i64,
+}
+
+fn edit_page(principal: &Principal, editing: Editing<'_>, record: &Value, errors: &[FieldError], conflict: Option<String>) -> EditPage {
+    let schema = FormSchema::patient();
+    let mut shown = errors.to_vec();
+    shown.extend(schema.privacy_warnings(record));
+    EditPage {
+        layout: layout(principal, &editing.heading, Some(editing.study)),
+        study_id: editing.study.id.to_string(),
+        heading: editing.heading,
+        action: editing.action,
+        cancel: editing.cancel,
+        version: editing.version,
+        conflict,
+        fields: schema.render(record, &shown, &RenderOptions::default()),
+        check: check_panel(editing.study, record),
+    }
+}
+
+/// `GET /studies/{study}/patients/new`.
+pub async fn new_patient(State(state): State<AppState>, principal: Principal, Path(study_id): Path<String>) -> Result<Response, WebError> {
+    let study = load_study(&state, &study_id).await?;
+    principal.require(Capability::EditPatients)?;
+    let record = json!({"pseudonym": "", "center": principal.center().unwrap_or_default(), "source": "chart", "sex": "unknown", "vitalStatus": "alive"});
+    let editing = Editing {
+        study: &study,
+        heading: "New patient".into(),
+        action: format!("/studies/{study_id}/patients"),
+        cancel: format!("/studies/{study_id}/patients"),
+        version: 0,
+    };
+    Ok(render(&edit_page(&principal, editing, &record, &[], None)))
+}
+
+/// `GET /studies/{study}/patients/{pseudonym}/edit`.
+pub async fn edit_patient(State(state): State<AppState>, principal: Principal, Path((study_id, pseudonym)): Path<(String, String)>) -> Result<Response, WebError> {
+    let study = load_study(&state, &study_id).await?;
+    principal.require(Capability::EditPatients)?;
+    let stored = read_patient(&state, &principal, &study_id, &pseudonym).await?;
+    if !stored.status.is_editable() {
+        return Err(WebError::BadRequest(format!("the record is {}: unlock it, giving a reason, to change it", stored.status)));
+    }
+    let editing = Editing {
+        study: &study,
+        heading: format!("Edit {pseudonym}"),
+        action: format!("/studies/{study_id}/patients/{pseudonym}/edit"),
+        cancel: format!("/studies/{study_id}/patients/{pseudonym}"),
+        version: stored.version,
+    };
+    Ok(render(&edit_page(&principal, editing, &record_of(&stored.patient), &[], None)))
+}
+
+/// `POST /studies/{study}/patients`: a new record from the form.
+pub async fn create_patient(State(state): State<AppState>, principal: Principal, Path(study_id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+    let study = load_study(&state, &study_id).await?;
+    let editing = Editing {
+        study: &study,
+        heading: "New patient".into(),
+        action: format!("/studies/{study_id}/patients"),
+        cancel: format!("/studies/{study_id}/patients"),
+        version: 0,
+    };
+    submit(&state, &principal, editing, &pairs, None).await
+}
+
+/// `POST /studies/{study}/patients/{pseudonym}/edit`.
+pub async fn save_patient(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((study_id, pseudonym)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let study = load_study(&state, &study_id).await?;
+    read_patient(&state, &principal, &study_id, &pseudonym).await?;
+    let version = pairs.iter().find(|(name, _)| name == "_version").and_then(|(_, value)| value.parse().ok()).unwrap_or(0);
+    let editing = Editing {
+        study: &study,
+        heading: format!("Edit {pseudonym}"),
+        action: format!("/studies/{study_id}/patients/{pseudonym}/edit"),
+        cancel: format!("/studies/{study_id}/patients/{pseudonym}"),
+        version,
+    };
+    submit(&state, &principal, editing, &pairs, Some(version)).await
+}
+
+/// Parses a submitted form; re-renders it with everything typed when a section is added or
+/// removed, when a field is wrong, or when someone else saved first.
+async fn submit(state: &AppState, principal: &Principal, editing: Editing<'_>, pairs: &[(String, String)], version: Option<i64>) -> Result<Response, WebError> {
+    principal.require(Capability::EditPatients)?;
+    let schema = FormSchema::patient();
+    let fields: Vec<(String, String)> = pairs.iter().filter(|(name, _)| !name.starts_with("_version") && name != "_save").cloned().collect();
+    let (mut record, errors, action) = schema.parse(&fields);
+    if let Some(action) = action {
+        crate::form::apply_action(&mut record, &action);
+        return Ok(render(&edit_page(principal, editing, &record, &errors, None)));
+    }
+    if !errors.is_empty() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&edit_page(principal, editing, &record, &errors, None))).into_response());
+    }
+    let outcome = match save_record(state, principal, editing.study, &record, version).await {
+        Err(WebError::Conflict(message)) => {
+            return Ok((StatusCode::CONFLICT, render(&edit_page(principal, editing, &record, &[], Some(message)))).into_response());
+        }
+        Err(WebError::BadRequest(message)) => {
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&edit_page(principal, editing, &record, &[], Some(message)))).into_response());
+        }
+        other => other?,
+    };
+    match outcome {
+        SaveOutcome::Saved { .. } => {
+            let pseudonym = record.get("pseudonym").and_then(Value::as_str).unwrap_or_default();
+            Ok(Redirect::to(&format!("/studies/{}/patients/{pseudonym}", editing.study.id)).into_response())
+        }
+        SaveOutcome::Invalid { errors } => {
+            let errors: Vec<FieldError> = errors.into_iter().map(|(path, message)| FieldError::error(path, message)).collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&edit_page(principal, editing, &record, &errors, None))).into_response())
+        }
+    }
+}
+
+/// `POST /studies/{study}/check`: the live check panel for the form as typed so far.
+pub async fn check_patient_form(State(state): State<AppState>, principal: Principal, Path(study_id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+    let study = load_study(&state, &study_id).await?;
+    principal.require(Capability::EditPatients)?;
+    let fields: Vec<(String, String)> = pairs.into_iter().filter(|(name, _)| !name.starts_with('_')).collect();
+    let (record, _, _) = FormSchema::patient().parse(&fields);
+    Ok(axum::response::Html(check_panel(&study, &record)).into_response())
+}
+
+/// Doses per kilogram, dose warnings, the Zhu score and every other finding of the record as
+/// typed so far, or the parse errors when it does not parse yet.
+fn check_panel(study: &Study, record: &Value) -> String {
+    use askama::Template;
+    let panel = match parse_patient_json(&record.to_string()) {
+        Err(diagnostics) => CheckPanel { doses: Vec::new(), zhu: Vec::new(), findings: findings(&diagnostics) },
+        Ok(patient) => {
+            let doses = patient
+                .courses
+                .iter()
+                .enumerate()
+                .filter_map(|(index, course)| {
+                    let drug = study.drugs.get(&course.drug)?;
+                    let derivation = derive_course(&patient, course, drug, &study.drugs, &format!("courses[{index}]"));
+                    Some(match derivation.derived {
+                        Some(dose) => match dose.mg_per_kg_per_day {
+                            Some(per_day) => format!("{} ({}): {per_day:.2} mg/kg/day", course.id, course.drug),
+                            None => format!("{} ({}): {:.2} mg/kg per dose", course.id, course.drug, dose.mg_per_kg_per_dose),
+                        },
+                        None => format!("{} ({}): mg/kg/day needs a dose, a frequency and a body weight on or before the start", course.id, course.drug),
+                    })
+                })
+                .collect();
+            let zhu = patient
+                .zhu_assessments
+                .iter()
+                .zip(zhu_results(&patient, study))
+                .map(|(assessment, result)| format!("{}: score {} ({})", assessment.date, result.score, result.phenotype_class.key()))
+                .collect();
+            CheckPanel { doses, zhu, findings: findings(&check_patient(&patient, study)) }
+        }
+    };
+    let mut privacy: Vec<Finding> = FormSchema::patient()
+        .privacy_warnings(record)
+        .into_iter()
+        .map(|warning| Finding { level: "warning", path: warning.path, message: warning.message })
+        .collect();
+    let mut panel = panel;
+    panel.findings.append(&mut privacy);
+    panel.render().unwrap_or_else(|error| format!("<p class=\"error\">{error}</p>"))
+}

@@ -1,0 +1,223 @@
+//! The application's flows through its pages and API, in-process, on SQLite and PostgreSQL:
+//! login with cookies and lockout, CSRF protection and security headers, the record workflow
+//! with signatures, optimistic locking, data queries, case entry with errors beside the field,
+//! and the audit trail of it all.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use casebook_store::audit::{AuditAction, AuditFilter};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+use crate::support::{Body_, PASSWORD, World};
+use crate::web_test;
+
+/// A raw request with any headers, for cookies and CSRF.
+async fn raw(world: &World, method: &str, path: &str, headers: &[(&str, &str)], form: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let body = match form {
+        Some(form) => {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(form.to_string())
+        }
+        None => Body::empty(),
+    };
+    let response = world.app.clone().oneshot(request.body(body).unwrap()).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers.get_all(header::SET_COOKIE).iter().filter_map(|value| value.to_str().ok()).find(|c| c.starts_with("casebook_session=")).map(str::to_string)
+}
+
+async fn log_in(world: &World, username: &str, password: &str) -> (StatusCode, Option<String>) {
+    let form = format!("username={username}&password={}&next=/studies/small", password.replace(' ', "+"));
+    let (status, headers, _) = raw(world, "POST", "/login", &[], Some(&form)).await;
+    (status, session_cookie(&headers))
+}
+
+fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+web_test!(login_sets_a_fresh_httponly_cookie_and_logout_ends_the_session, |world| {
+    let (status, cookie) = log_in(world, "lead.a", PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let cookie = cookie.expect("a session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let pair = cookie_pair(&cookie);
+    let (status, _, page) = raw(world, "GET", "/studies/small/patients", &[("cookie", &pair)], None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("P-A1") && !page.contains("P-B1"), "lead.a sees center A only");
+
+    // A second login gets another session id: an id known before login is worth nothing after.
+    let (_, second) = log_in(world, "lead.a", PASSWORD).await;
+    assert_ne!(cookie_pair(&second.unwrap()), pair);
+
+    let (status, _, _) = raw(world, "POST", "/logout", &[("cookie", &pair)], Some("")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, headers, _) = raw(world, "GET", "/studies/small/patients", &[("cookie", &pair)], None).await;
+    assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/login"));
+});
+
+web_test!(wrong_passwords_are_refused_recorded_and_lock_the_account, |world| {
+    for _ in 0..5 {
+        let (status, cookie) = log_in(world, "entry.a", "not the password").await;
+        assert_eq!((status, cookie), (StatusCode::UNAUTHORIZED, None));
+    }
+    let (status, _, page) = raw(world, "POST", "/login", &[], Some(&format!("username=entry.a&password={}", PASSWORD.replace(' ', "+")))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("this account is locked until"), "{page}");
+    let events = world.db.store.audit_events(&AuditFilter::record("user/entry.a")).await.unwrap();
+    assert_eq!(events.iter().filter(|event| event.action == AuditAction::LoginFailed).count(), 6);
+});
+
+web_test!(cross_site_posts_are_refused_and_every_page_carries_the_security_headers, |world| {
+    let (_, cookie) = log_in(world, "lead.a", PASSWORD).await;
+    let pair = cookie_pair(&cookie.unwrap());
+    let form = "version=1&step=mark-complete";
+    let (status, _, _) =
+        raw(world, "POST", "/studies/small/patients/P-A1/workflow", &[("cookie", &pair), ("sec-fetch-site", "cross-site")], Some(form)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = raw(
+        world,
+        "POST",
+        "/studies/small/patients/P-A1/workflow",
+        &[("cookie", &pair), ("origin", "https://evil.example"), ("host", "casebook.example")],
+        Some(form),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(world.db.store.patient_in("small", "P-A1", &casebook_store::records::Scope::AllCenters).await.unwrap().version, 1, "nothing changed");
+    let (status, _, _) =
+        raw(world, "POST", "/studies/small/patients/P-A1/workflow", &[("cookie", &pair), ("sec-fetch-site", "same-origin")], Some(form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "the same form from the application itself passes");
+
+    let (_, headers, _) = raw(world, "GET", "/login", &[], None).await;
+    let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    assert_eq!(headers.get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
+
+    let huge = "x".repeat(casebook_web::MAX_REQUEST_BYTES + 1);
+    let (status, _, _) = raw(world, "POST", "/studies/small/patients", &[("cookie", &pair)], Some(&format!("notes={huge}"))).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+});
+
+web_test!(a_record_is_completed_signed_locked_and_unlocked_with_a_reason, |world| {
+    let post = |user: &'static str, form: String| async move { world.send(Some(user), "POST", "/studies/small/patients/P-A1/workflow", Some(Body_::Form(form))).await };
+    assert_eq!(post("entry.a", "version=1&step=mark-complete".into()).await.0, StatusCode::SEE_OTHER);
+    let meaning = "I+have+reviewed+this+record+against+the+source+documents+and+confirm+it+is+accurate+and+complete";
+    let (status, page) = post("lead.a", format!("version=2&step=sign&meaning={meaning}&password=wrong")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("The password is wrong: the record was not signed"), "{page}");
+    let (status, _) = post("lead.a", format!("version=2&step=sign&meaning={meaning}&password={}", PASSWORD.replace(' ', "+"))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = world.send(Some("lead.a"), "GET", "/studies/small/patients/P-A1", None).await;
+    assert!(page.contains("verified") && page.contains("signed by lead.a"), "the view shows the signature");
+
+    // A signed record cannot be edited through the form.
+    let (status, page) = world.send(Some("entry.a"), "GET", "/studies/small/patients/P-A1/edit", None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("unlock it, giving a reason"), "{page}");
+
+    assert_eq!(post("coordinator", "version=3&step=lock".into()).await.0, StatusCode::SEE_OTHER);
+    let (status, page) = post("lead.a", "version=4&step=unlock&reason=".into()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("an unlock needs a reason"), "{page}");
+    assert_eq!(post("lead.a", "version=4&step=unlock&reason=corrected+the+dose".into()).await.0, StatusCode::SEE_OTHER);
+
+    let history = world.db.store.audit_events(&AuditFilter::record("patient/P-A1")).await.unwrap();
+    let unlock = history.iter().find(|event| event.action == AuditAction::Unlock).unwrap();
+    assert_eq!((unlock.actor.as_str(), unlock.reason.as_deref()), ("lead.a", Some("corrected the dose")));
+    let sign = history.iter().find(|event| event.action == AuditAction::Sign).unwrap();
+    assert!(sign.new_value.as_deref().unwrap().contains("I have reviewed this record"), "the meaning is part of the signature event");
+    let (_, page) = world.send(Some("lead.a"), "GET", "/studies/small/patients/P-A1/history", None).await;
+    assert!(page.contains("unlock") && page.contains("corrected the dose") && page.contains("sign"), "the history page lists the steps");
+});
+
+web_test!(a_second_save_of_the_same_version_is_a_conflict_that_keeps_what_was_typed, |world| {
+    let form = |notes: &str| format!("_version=1&pseudonym=P-A1&center=A&source=constructed&sex=male&vitalStatus=alive&features.0.id=HP%3A0000964&features.0.label=Eczema&notes={notes}");
+    let (status, _) = world.send(Some("entry.a"), "POST", "/studies/small/patients/P-A1/edit", Some(Body_::Form(form("first+edit")))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = world.send(Some("lead.a"), "POST", "/studies/small/patients/P-A1/edit", Some(Body_::Form(form("second+edit+typed+meanwhile")))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("was changed by someone else") && page.contains("second edit typed meanwhile"), "the message and the typed text: {page}");
+    let stored = world.db.store.patient_in("small", "P-A1", &casebook_store::records::Scope::AllCenters).await.unwrap();
+    assert_eq!((stored.version, stored.patient.notes.as_deref()), (2, Some("first edit")));
+});
+
+web_test!(case_entry_shows_errors_beside_the_field_and_keeps_the_input, |world| {
+    let bad = "pseudonym=P-A9&center=A&source=constructed&sex=male&vitalStatus=alive&weights.0.date=2020-01&weights.0.kg=twelve";
+    let (status, page) = world.send(Some("entry.a"), "POST", "/studies/small/patients", Some(Body_::Form(bad.into()))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(page.contains("value=\"twelve\""), "what was typed is kept");
+    assert!(page.contains("aria-invalid=\"true\"") && page.contains("field-error"), "the error is beside the field");
+    assert!(world.db.store.patient_in("small", "P-A9", &casebook_store::records::Scope::AllCenters).await.is_err(), "nothing was stored");
+
+    let other_center = "pseudonym=P-A9&center=B&source=constructed&sex=male&vitalStatus=alive";
+    let (status, page) = world.send(Some("entry.a"), "POST", "/studies/small/patients", Some(Body_::Form(other_center.into()))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("you enter patients of your own center, A"), "{page}");
+
+    let good = "pseudonym=P-A9&center=A&source=constructed&sex=female&vitalStatus=alive&notes=Mario+Rossi+DOB+12%2F03%2F2015";
+    let (status, _) = world.send(Some("entry.a"), "POST", "/studies/small/patients", Some(Body_::Form(good.into()))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = world.send(Some("entry.a"), "GET", "/studies/small/patients/P-A9/edit", None).await;
+    assert!(page.contains("field-warning"), "free text that looks like a name or a date of birth is warned about");
+    let created = world.db.store.audit_events(&AuditFilter::record("patient/P-A9")).await.unwrap();
+    assert_eq!((created.len(), created[0].action, created[0].actor.as_str()), (1, AuditAction::Create, "entry.a"));
+});
+
+web_test!(a_query_is_raised_answered_and_closed_and_shows_on_the_dashboard, |world| {
+    let (status, _) = world
+        .send(Some("coordinator"), "POST", "/studies/small/patients/P-A2/queries", Some(Body_::Form("field=%24.sex&question=Please+confirm+the+sex".into())))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, dashboard) = world.send(Some("lead.a"), "GET", "/studies/small", None).await;
+    assert!(dashboard.contains("Please confirm the sex"), "the center sees its open query");
+    let (_, dashboard_b) = world.send(Some("lead.b"), "GET", "/studies/small", None).await;
+    assert!(!dashboard_b.contains("Please confirm the sex"), "another center does not");
+    let id = world.db.store.queries("small", Some("P-A2"), &casebook_store::records::Scope::AllCenters).await.unwrap()[0].id;
+    let (status, _) =
+        world.send(Some("entry.a"), "POST", &format!("/studies/small/queries/{id}/answer"), Some(Body_::Form("answer=Checked%3A+male".into()))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = world.send(Some("coordinator"), "POST", &format!("/studies/small/queries/{id}/close"), Some(Body_::Form(String::new()))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, queries) = world.send(Some("coordinator"), "GET", "/studies/small/queries", None).await;
+    assert!(queries.contains("Checked: male") && queries.contains("closed"), "{queries}");
+    let (_, dashboard) = world.send(Some("coordinator"), "GET", "/studies/small", None).await;
+    assert!(!dashboard.contains("Please confirm the sex"), "a closed query leaves the dashboard");
+});
+
+web_test!(the_api_creates_reads_and_refuses_with_json_paths, |world| {
+    let record = r#"{"pseudonym": "P-A7", "center": "A", "source": "constructed", "sex": "male", "vitalStatus": "alive"}"#;
+    let (status, body) = world.send(Some("entry.a"), "POST", "/api/v1/studies/small/patients", Some(Body_::Json(record.into()))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = world.send(Some("lead.a"), "GET", "/api/v1/studies/small/patients/P-A7", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let read: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((read["version"].as_i64(), read["status"].as_str(), read["record"]["sex"].as_str()), (Some(1), Some("draft"), Some("male")));
+
+    let bad = r#"{"version": 1, "record": {"pseudonym": "P-A7", "center": "A", "source": "constructed", "sex": "male", "vitalStatus": "alive", "birth": "2020-13"}}"#;
+    let (status, body) = world.send(Some("entry.a"), "PUT", "/api/v1/studies/small/patients/P-A7", Some(Body_::Json(bad.into()))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let refused: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(refused["errors"][0]["path"], "birth", "{body}");
+
+    let (_, document) = world.send(None, "GET", "/api/v1/openapi.json", None).await;
+    let document: serde_json::Value = serde_json::from_str(&document).unwrap();
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        for method in operations.as_object().unwrap().keys() {
+            let concrete = format!("/api/v1{path}").replace("{study}", "small").replace("{pseudonym}", "P-A7").replace("{id}", "1").replace("{file}", "native.json");
+            let body = (method != "get").then(|| Body_::Json("{}".into()));
+            let (status, text) = world.send(Some("coordinator"), &method.to_uppercase(), &concrete, body).await;
+            assert!(text.starts_with('{') || text.starts_with('['), "{method} {concrete} → {status} is not an API route: {text}");
+        }
+    }
+});

@@ -290,6 +290,55 @@ impl Store {
         })
     }
 
+    /// Deletes a record that is not signed (draft or complete) and still at `expected_version`,
+    /// with its Zhu scores and data queries. Needs a reason from `actor`; the `delete` event keeps
+    /// the whole record as its old value, so the trail still shows what was removed.
+    pub async fn delete_patient(&self, study_id: &str, pseudonym: &str, expected_version: i64, scope: &Scope, actor: &Actor) -> Result<(), StoreError> {
+        let what = format!("patient {pseudonym}");
+        if actor.reason.as_deref().is_none_or(|reason| reason.trim().is_empty()) {
+            return Err(StoreError::Refused { what, reason: "a deletion needs a reason".into() });
+        }
+        let backend = self.backend();
+        with_db!(&self.db, |pool| {
+            let mut tx = begin_audited!(pool, backend);
+            let found: Option<(i64, String, String)> = sqlx::query_as(
+                "SELECT version, status, record_json FROM patient WHERE study_id = $1 AND pseudonym = $2 AND ($3 IS NULL OR center_id = $3)",
+            )
+            .bind(study_id)
+            .bind(pseudonym)
+            .bind(scope.center())
+            .fetch_optional(&mut *tx)
+            .await
+            .doing("reading a patient")?;
+            let (version, status, record_json) = found.ok_or_else(|| not_found(study_id, pseudonym))?;
+            if version != expected_version {
+                return Err(StoreError::Conflict { what, expected: expected_version, found: version });
+            }
+            if !parse_status(pseudonym, &status)?.is_editable() {
+                return Err(StoreError::Refused { what, reason: format!("it is {status}: unlock it, giving a reason, to delete it") });
+            }
+            for table in ["zhu_score", "data_query", "patient"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE study_id = $1 AND pseudonym = $2"))
+                    .bind(study_id)
+                    .bind(pseudonym)
+                    .execute(&mut *tx)
+                    .await
+                    .doing("deleting a patient")?;
+            }
+            let event = PendingEvent {
+                action: AuditAction::Delete,
+                study_id: Some(study_id.to_string()),
+                record: patient_record(pseudonym),
+                field: None,
+                old_value: Some(record_json),
+                new_value: None,
+            };
+            append_events!(tx, backend, actor, std::slice::from_ref(&event));
+            tx.commit().await.doing("committing a deletion")?;
+            Ok(())
+        })
+    }
+
     /// Takes one workflow step on a record that is still at `expected_version` and visible in
     /// `scope`, raising its version (so that a form opened before the step can no longer save
     /// over it). Writes one event: `status`, `sign`, `lock` or `unlock`, with the old and new

@@ -177,7 +177,10 @@ async fn workflow(
     Path((study_id, pseudonym)): Path<(String, String)>,
     ApiJson(body): ApiJson<WorkflowBody>,
 ) -> ApiResult {
-    let version = take_step(&state, &principal, &study_id, &pseudonym, body.version, &body.step, body.meaning, body.password, body.reason).await?;
+    let Some(version) = take_step(&state, &principal, &study_id, &pseudonym, body.version, &body.step, body.meaning, body.password, body.reason).await?
+    else {
+        return Ok(Json(json!({"status": "deleted"})).into_response());
+    };
     let stored = state.store.patient_in(&study_id, &pseudonym, &principal.scope()).await?;
     Ok(Json(json!({"version": version, "status": stored.status.as_str()})).into_response())
 }

@@ -92,6 +92,7 @@ pub fn router(store: Store, options: &WebOptions) -> Router {
         .route("/account/tokens", post(pages::add_token))
         .route("/account/tokens/{id}/revoke", post(pages::revoke_token))
         .route("/admin/users", get(pages::users).post(pages::add_user))
+        .route("/admin/users/{username}/disable", post(pages::disable_user))
         .route("/assets/{file}", get(pages::asset))
         .nest("/api/v1", api::routes())
         .fallback(pages::not_found)

@@ -260,11 +260,15 @@ fn steps(principal: &Principal, status: RecordStatus) -> Vec<Step> {
         (Transition::Lock, Capability::Lock, "lock", "Lock"),
         (Transition::Unlock, Capability::Unlock, "unlock", "Unlock"),
     ];
-    candidates
+    let mut steps: Vec<Step> = candidates
         .into_iter()
         .filter(|(step, capability, _, _)| principal.may(*capability) && step.path().0.contains(&status))
         .map(|(_, _, key, label)| Step { key, label })
-        .collect()
+        .collect();
+    if principal.may(Capability::Delete) && status.is_editable() {
+        steps.push(Step { key: "delete", label: "Delete" });
+    }
+    steps
 }
 
 /// The record's leaves, grouped by top-level section, for reading and for choosing the field
@@ -370,12 +374,14 @@ pub async fn workflow(
     Path((study_id, pseudonym)): Path<(String, String)>,
     Form(form): Form<WorkflowForm>,
 ) -> Result<Response, WebError> {
-    take_step(&state, &principal, &study_id, &pseudonym, form.version, &form.step, form.meaning, form.password, form.reason).await?;
-    Ok(Redirect::to(&format!("/studies/{study_id}/patients/{pseudonym}")).into_response())
+    match take_step(&state, &principal, &study_id, &pseudonym, form.version, &form.step, form.meaning, form.password, form.reason).await? {
+        Some(_) => Ok(Redirect::to(&format!("/studies/{study_id}/patients/{pseudonym}")).into_response()),
+        None => Ok(Redirect::to(&format!("/studies/{study_id}/patients")).into_response()),
+    }
 }
 
 /// Checks the role, the signer's password and the meaning, then takes the step; shared by the
-/// page and the API. Returns the new version.
+/// page and the API. Returns the new version, or `None` when the step deleted the record.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn take_step(
     state: &AppState,
@@ -387,8 +393,17 @@ pub(crate) async fn take_step(
     meaning: Option<String>,
     password: Option<String>,
     reason: Option<String>,
-) -> Result<i64, WebError> {
+) -> Result<Option<i64>, WebError> {
     principal.require(Capability::ReadPatients)?;
+    let mut actor = Actor::new(&principal.user.username);
+    if let Some(reason) = reason.filter(|reason| !reason.trim().is_empty()) {
+        actor = actor.with_reason(reason.trim());
+    }
+    if step == "delete" {
+        principal.require(Capability::Delete)?;
+        state.store.delete_patient(study_id, pseudonym, version, &principal.scope(), &actor).await?;
+        return Ok(None);
+    }
     let (transition, capability) = match step {
         "mark-complete" => (Transition::MarkComplete, Capability::EditPatients),
         "reopen" => (Transition::Reopen, Capability::EditPatients),
@@ -416,11 +431,7 @@ pub(crate) async fn take_step(
             return Err(WebError::BadRequest("the password is wrong: the record was not signed".into()));
         }
     }
-    let mut actor = Actor::new(&principal.user.username);
-    if let Some(reason) = reason.filter(|reason| !reason.trim().is_empty()) {
-        actor = actor.with_reason(reason.trim());
-    }
-    Ok(state.store.transition(study_id, pseudonym, version, &transition, &principal.scope(), &actor).await?)
+    Ok(Some(state.store.transition(study_id, pseudonym, version, &transition, &principal.scope(), &actor).await?))
 }
 
 /// `GET .../history`: every audit event of the record.
@@ -661,7 +672,7 @@ pub async fn revoke_token(State(state): State<AppState>, principal: Principal, P
 pub async fn users(State(state): State<AppState>, principal: Principal) -> Result<Response, WebError> {
     principal.require(Capability::ManageUsers)?;
     let users = state.store.users().await?;
-    Ok(render(&UsersPage { layout: layout(&principal, "Users", None), users, roles: Role::ALL.iter().map(|role| role.as_str()).collect() }))
+    Ok(render(&UsersPage { layout: layout(&principal, "Users", None), current: principal.user.username.clone(), users, roles: Role::ALL.iter().map(|role| role.as_str()).collect() }))
 }
 
 #[derive(Deserialize)]
@@ -685,6 +696,16 @@ pub async fn add_user(State(state): State<AppState>, principal: Principal, Form(
     let new_user = NewUser::new(username, role, center).map_err(bad)?;
     let password = Password::parse(&form.password).map_err(bad)?;
     state.store.add_user(&Actor::new(&principal.user.username), &new_user, &password).await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// `POST /admin/users/{username}/disable`: the account can no longer log in; its history stays.
+pub async fn disable_user(State(state): State<AppState>, principal: Principal, Path(username): Path<String>) -> Result<Response, WebError> {
+    principal.require(Capability::ManageUsers)?;
+    if username == principal.user.username {
+        return Err(WebError::BadRequest("you cannot disable your own account".into()));
+    }
+    state.store.disable_user(&Actor::new(&principal.user.username), &username).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 

@@ -19,6 +19,8 @@ pub enum Capability {
     Lock,
     /// Unlock a verified or locked record, giving a reason.
     Unlock,
+    /// Delete a record that is not signed, giving a reason.
+    Delete,
     /// Open and close data queries (coordinators).
     RaiseQueries,
     /// Answer data queries about one's own center's records.
@@ -40,6 +42,7 @@ impl Capability {
             Capability::Sign => "sign records",
             Capability::Lock => "lock records",
             Capability::Unlock => "unlock records",
+            Capability::Delete => "delete records",
             Capability::RaiseQueries => "open or close data queries",
             Capability::AnswerQueries => "answer data queries",
             Capability::RunReport => "run the pooled study report",
@@ -55,7 +58,7 @@ pub fn allows(role: Role, capability: Capability) -> bool {
     match role {
         Role::Administrator => matches!(capability, ManageUsers),
         Role::Coordinator => matches!(capability, ReadPatients | Lock | RaiseQueries | RunReport | Export),
-        Role::CenterLead => matches!(capability, ReadPatients | EditPatients | Sign | Lock | Unlock | AnswerQueries | Export),
+        Role::CenterLead => matches!(capability, ReadPatients | EditPatients | Sign | Lock | Unlock | Delete | AnswerQueries | Export),
         Role::DataEntry => matches!(capability, ReadPatients | EditPatients | AnswerQueries),
     }
 }

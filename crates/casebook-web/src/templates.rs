@@ -202,6 +202,7 @@ pub struct AccountPage {
 #[template(path = "users.html")]
 pub struct UsersPage {
     pub layout: Layout,
+    pub current: String,
     pub users: Vec<User>,
     pub roles: Vec<&'static str>,
 }

@@ -147,3 +147,28 @@ store_test!(sessions_expire_and_api_tokens_work_until_revoked, |db| {
     assert_eq!(db.store.user_for_token(&token).await.unwrap(), None);
     assert_eq!(db.store.user_for_token("cbk_0000").await.unwrap(), None);
 });
+
+store_test!(an_unsigned_record_is_deleted_with_a_reason_and_the_trail_keeps_it, |db| {
+    two_centers(db).await;
+    let a = center("A");
+    let lead = Actor::new("lead.a");
+    db.store.open_query("small", "P-A2", "$.sex", "?", &Scope::AllCenters, &Actor::new("coordinator")).await.unwrap();
+    let no_reason = db.store.delete_patient("small", "P-A2", 1, &a, &lead).await.unwrap_err();
+    assert_eq!(no_reason.to_string(), "patient P-A2 cannot be stored: a deletion needs a reason");
+    let hidden = db.store.delete_patient("small", "P-A2", 1, &center("B"), &lead.clone().with_reason("duplicate")).await.unwrap_err();
+    assert!(matches!(hidden, StoreError::NotFound { .. }), "{hidden}");
+    db.store.delete_patient("small", "P-A2", 1, &a, &lead.clone().with_reason("entered twice; P-A1 is the same patient")).await.unwrap();
+    assert!(matches!(db.store.patient_in("small", "P-A2", &a).await.unwrap_err(), StoreError::NotFound { .. }));
+    assert!(db.store.queries("small", Some("P-A2"), &a).await.unwrap().is_empty());
+    let history = db.store.audit_events(&AuditFilter::record("patient/P-A2")).await.unwrap();
+    let deleted = history.last().unwrap();
+    assert_eq!((deleted.action, deleted.reason.as_deref()), (AuditAction::Delete, Some("entered twice; P-A1 is the same patient")));
+    assert!(deleted.old_value.as_deref().unwrap().contains("\"pseudonym\": \"P-A2\""), "the removed record is kept in the trail");
+
+    // A signed record is not deleted.
+    let v2 = db.store.transition("small", "P-A1", 1, &Transition::MarkComplete, &a, &lead).await.unwrap();
+    let v3 = db.store.transition("small", "P-A1", v2, &Transition::Sign { meaning: "reviewed".into() }, &a, &lead).await.unwrap();
+    let refused = db.store.delete_patient("small", "P-A1", v3, &a, &lead.with_reason("x")).await.unwrap_err();
+    assert!(refused.to_string().contains("it is verified"), "{refused}");
+    assert!(db.store.verify_audit().await.unwrap().is_intact());
+});

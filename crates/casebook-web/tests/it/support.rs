@@ -111,6 +111,9 @@ impl World {
             let user = db.store.add_user(&setup, &new_user, &Password::parse(PASSWORD).unwrap()).await.unwrap();
             tokens.push((username.to_string(), db.store.add_api_token(&user, "tests", &setup).await.unwrap()));
         }
+        // An account that no test logs in as, for the administrator to disable.
+        let spare = NewUser::new(Username::parse("spare").unwrap(), Role::DataEntry, Some(Slug::parse("center", "A").unwrap())).unwrap();
+        db.store.add_user(&setup, &spare, &Password::parse(PASSWORD).unwrap()).await.unwrap();
         let coordinator = Actor::new("coordinator");
         let query_a = db.store.open_query("small", "P-A1", "$.sex", "Is this right?", &Scope::AllCenters, &coordinator).await.unwrap();
         let query_b = db.store.open_query("small", "P-B1", "$.sex", "Is this right?", &Scope::AllCenters, &coordinator).await.unwrap();

@@ -213,12 +213,13 @@ pub async fn check_patient_form(State(state): State<AppState>, principal: Princi
     Ok(axum::response::Html(check_panel(&study, &record)).into_response())
 }
 
-/// Doses per kilogram, dose warnings, the Zhu score and every other finding of the record as
-/// typed so far, or the parse errors when it does not parse yet.
+/// Doses per kilogram, dose warnings, the Zhu score, lab values converted to the study's
+/// canonical units and every other finding of the record as typed so far, or the parse errors
+/// when it does not parse yet.
 fn check_panel(study: &Study, record: &Value) -> String {
     use askama::Template;
     let panel = match parse_patient_json(&record.to_string()) {
-        Err(diagnostics) => CheckPanel { doses: Vec::new(), zhu: Vec::new(), findings: findings(&diagnostics) },
+        Err(diagnostics) => CheckPanel { doses: Vec::new(), zhu: Vec::new(), labs: Vec::new(), findings: findings(&diagnostics) },
         Ok(patient) => {
             let doses = patient
                 .courses
@@ -242,7 +243,15 @@ fn check_panel(study: &Study, record: &Value) -> String {
                 .zip(zhu_results(&patient, study))
                 .map(|(assessment, result)| format!("{}: score {} ({})", assessment.date, result.score, result.phenotype_class.key()))
                 .collect();
-            CheckPanel { doses, zhu, findings: findings(&check_patient(&patient, study)) }
+            let labs = patient
+                .labs
+                .iter()
+                .filter(|lab| lab.unit() != lab.analyte.canonical_unit())
+                .map(|lab| {
+                    format!("{} {}: {} {} = {} {}", lab.date, lab.analyte.label(), lab.value(), lab.unit(), lab.canonical_value(), lab.analyte.canonical_unit())
+                })
+                .collect();
+            CheckPanel { doses, zhu, labs, findings: findings(&check_patient(&patient, study)) }
         }
     };
     let mut privacy: Vec<Finding> = FormSchema::patient()

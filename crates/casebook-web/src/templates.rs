@@ -185,6 +185,7 @@ pub struct EditPage {
 pub struct CheckPanel {
     pub doses: Vec<String>,
     pub zhu: Vec<String>,
+    pub labs: Vec<String>,
     pub findings: Vec<Finding>,
 }
 

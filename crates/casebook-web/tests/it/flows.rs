@@ -221,3 +221,25 @@ web_test!(the_api_creates_reads_and_refuses_with_json_paths, |world| {
         }
     }
 });
+
+web_test!(the_live_check_shows_mg_per_kg_per_day_converted_labs_and_dose_warnings, |world| {
+    let form = [
+        "pseudonym=P-A5&center=A&source=constructed&sex=male&vitalStatus=alive",
+        "weights.0.date=2020-01-10&weights.0.kg=20",
+        "labs.0.date=2020-01-10&labs.0.analyte=crp&labs.0.value=1.2&labs.0.unit=mg%2FdL",
+        "courses.0.id=C1&courses.0.drug=anakinra&courses.0.route=sc&courses.0.dose.value=40&courses.0.dose.unit=mg",
+        "courses.0.frequency=qd&courses.0.start=2020-01-15&courses.0.phase=before-definitive-therapy&courses.0.ongoing=yes",
+    ]
+    .join("&");
+    let (status, panel) = world.send(Some("entry.a"), "POST", "/studies/small/check", Some(Body_::Form(form))).await;
+    assert_eq!(status, StatusCode::OK, "{panel}");
+    assert!(panel.contains("C1 (anakinra): 2.00 mg/kg/day"), "40 mg once daily at 20 kg: {panel}");
+    assert!(panel.contains("1.2 mg/dL = 12 mg/L"), "1.2 mg/dL is 12 mg/L: {panel}");
+
+    let overdose = "pseudonym=P-A5&center=A&source=constructed&sex=male&vitalStatus=alive&weights.0.date=2020-01-10&weights.0.kg=20\
+        &courses.0.id=C1&courses.0.drug=anakinra&courses.0.route=sc&courses.0.dose.value=400&courses.0.dose.unit=mg&courses.0.frequency=qd\
+        &courses.0.start=2020-01-15&courses.0.phase=before-definitive-therapy&courses.0.ongoing=yes";
+    let (_, panel) = world.send(Some("entry.a"), "POST", "/studies/small/check", Some(Body_::Form(overdose.into()))).await;
+    assert!(panel.contains("20.00 mg/kg/day"), "{panel}");
+    assert!(panel.contains("<code>courses[0].dose</code> anakinra 20 mg/kg/day is above the label maximum of 8 mg/kg/day"), "{panel}");
+});

@@ -114,7 +114,11 @@ async fn patients(State(state): State<AppState>, ApiPrincipal(principal): ApiPri
     Ok(Json(listings).into_response())
 }
 
-async fn patient(State(state): State<AppState>, ApiPrincipal(principal): ApiPrincipal, Path((study_id, pseudonym)): Path<(String, String)>) -> ApiResult {
+async fn patient(
+    State(state): State<AppState>,
+    ApiPrincipal(principal): ApiPrincipal,
+    Path((study_id, pseudonym)): Path<(String, String)>,
+) -> ApiResult {
     let stored = read_patient(&state, &principal, &study_id, &pseudonym).await?;
     let record: Value = serde_json::from_str(&casebook_formats::native::folder::patient_to_json(&stored.patient))
         .map_err(|error| WebError::Internal(error.to_string()))?;
@@ -136,13 +140,21 @@ fn save_response(outcome: SaveOutcome, created: bool) -> ApiResult {
         }
         SaveOutcome::Invalid { errors } => {
             let errors: Vec<Value> = errors.into_iter().map(|(path, message)| json!({"path": path, "message": message})).collect();
-            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"error": "the record has errors", "status": 422, "errors": errors})))
+            Ok((
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({"error": "the record has errors", "status": 422, "errors": errors})),
+            )
                 .into_response())
         }
     }
 }
 
-async fn create_patient(State(state): State<AppState>, ApiPrincipal(principal): ApiPrincipal, Path(study_id): Path<String>, ApiJson(record): ApiJson<Value>) -> ApiResult {
+async fn create_patient(
+    State(state): State<AppState>,
+    ApiPrincipal(principal): ApiPrincipal,
+    Path(study_id): Path<String>,
+    ApiJson(record): ApiJson<Value>,
+) -> ApiResult {
     let study = load_study(&state, &study_id).await?;
     save_response(save_record(&state, &principal, &study, &record, None).await?, true)
 }
@@ -177,7 +189,8 @@ async fn workflow(
     Path((study_id, pseudonym)): Path<(String, String)>,
     ApiJson(body): ApiJson<WorkflowBody>,
 ) -> ApiResult {
-    let Some(version) = take_step(&state, &principal, &study_id, &pseudonym, body.version, &body.step, body.meaning, body.password, body.reason).await?
+    let Some(version) =
+        take_step(&state, &principal, &study_id, &pseudonym, body.version, &body.step, body.meaning, body.password, body.reason).await?
     else {
         return Ok(Json(json!({"status": "deleted"})).into_response());
     };
@@ -185,7 +198,11 @@ async fn workflow(
     Ok(Json(json!({"version": version, "status": stored.status.as_str()})).into_response())
 }
 
-async fn history(State(state): State<AppState>, ApiPrincipal(principal): ApiPrincipal, Path((study_id, pseudonym)): Path<(String, String)>) -> ApiResult {
+async fn history(
+    State(state): State<AppState>,
+    ApiPrincipal(principal): ApiPrincipal,
+    Path((study_id, pseudonym)): Path<(String, String)>,
+) -> ApiResult {
     read_patient(&state, &principal, &study_id, &pseudonym).await?;
     let events = state.store.audit_events(&AuditFilter::record(format!("patient/{pseudonym}"))).await?;
     let events: Vec<Value> = events
@@ -246,13 +263,21 @@ async fn answer_query(
     Ok(Json(json!({"id": id, "status": "answered"})).into_response())
 }
 
-async fn close_query(State(state): State<AppState>, ApiPrincipal(principal): ApiPrincipal, Path((study_id, id)): Path<(String, i64)>) -> ApiResult {
+async fn close_query(
+    State(state): State<AppState>,
+    ApiPrincipal(principal): ApiPrincipal,
+    Path((study_id, id)): Path<(String, i64)>,
+) -> ApiResult {
     principal.require(Capability::RaiseQueries)?;
     state.store.close_query(&study_id, id, &principal.scope(), &Actor::new(&principal.user.username)).await?;
     Ok(Json(json!({"id": id, "status": "closed"})).into_response())
 }
 
-async fn export(State(state): State<AppState>, ApiPrincipal(principal): ApiPrincipal, Path((study_id, file)): Path<(String, String)>) -> ApiResult {
+async fn export(
+    State(state): State<AppState>,
+    ApiPrincipal(principal): ApiPrincipal,
+    Path((study_id, file)): Path<(String, String)>,
+) -> ApiResult {
     let study = load_study(&state, &study_id).await?;
     principal.require(Capability::Export)?;
     let (bytes, content_type) = export_file(&state, &principal, &study, &file, "api").await?;

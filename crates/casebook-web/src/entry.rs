@@ -39,7 +39,13 @@ pub enum SaveOutcome {
 
 /// Validates and stores a record typed by a user: new when `version` is `None`, otherwise
 /// replacing that version. Center staff enter patients of their own center only.
-pub async fn save_record(state: &AppState, principal: &Principal, study: &Study, record: &Value, version: Option<i64>) -> Result<SaveOutcome, WebError> {
+pub async fn save_record(
+    state: &AppState,
+    principal: &Principal,
+    study: &Study,
+    record: &Value,
+    version: Option<i64>,
+) -> Result<SaveOutcome, WebError> {
     principal.require(Capability::EditPatients)?;
     let patient = match parse_patient_json(&record.to_string()) {
         Ok(patient) => patient,
@@ -119,7 +125,11 @@ pub async fn new_patient(State(state): State<AppState>, principal: Principal, Pa
 }
 
 /// `GET /studies/{study}/patients/{pseudonym}/edit`.
-pub async fn edit_patient(State(state): State<AppState>, principal: Principal, Path((study_id, pseudonym)): Path<(String, String)>) -> Result<Response, WebError> {
+pub async fn edit_patient(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((study_id, pseudonym)): Path<(String, String)>,
+) -> Result<Response, WebError> {
     let study = load_study(&state, &study_id).await?;
     principal.require(Capability::EditPatients)?;
     let stored = read_patient(&state, &principal, &study_id, &pseudonym).await?;
@@ -137,7 +147,12 @@ pub async fn edit_patient(State(state): State<AppState>, principal: Principal, P
 }
 
 /// `POST /studies/{study}/patients`: a new record from the form.
-pub async fn create_patient(State(state): State<AppState>, principal: Principal, Path(study_id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn create_patient(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(study_id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let study = load_study(&state, &study_id).await?;
     let editing = Editing {
         study: &study,
@@ -171,10 +186,17 @@ pub async fn save_patient(
 
 /// Parses a submitted form; re-renders it with everything typed when a section is added or
 /// removed, when a field is wrong, or when someone else saved first.
-async fn submit(state: &AppState, principal: &Principal, editing: Editing<'_>, pairs: &[(String, String)], version: Option<i64>) -> Result<Response, WebError> {
+async fn submit(
+    state: &AppState,
+    principal: &Principal,
+    editing: Editing<'_>,
+    pairs: &[(String, String)],
+    version: Option<i64>,
+) -> Result<Response, WebError> {
     principal.require(Capability::EditPatients)?;
     let schema = FormSchema::patient();
-    let fields: Vec<(String, String)> = pairs.iter().filter(|(name, _)| !name.starts_with("_version") && name != "_save").cloned().collect();
+    let fields: Vec<(String, String)> =
+        pairs.iter().filter(|(name, _)| !name.starts_with("_version") && name != "_save").cloned().collect();
     let (mut record, errors, action) = schema.parse(&fields);
     if let Some(action) = action {
         crate::form::apply_action(&mut record, &action);
@@ -188,7 +210,9 @@ async fn submit(state: &AppState, principal: &Principal, editing: Editing<'_>, p
             return Ok((StatusCode::CONFLICT, render(&edit_page(principal, editing, &record, &[], Some(message)))).into_response());
         }
         Err(WebError::BadRequest(message)) => {
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&edit_page(principal, editing, &record, &[], Some(message)))).into_response());
+            return Ok(
+                (StatusCode::UNPROCESSABLE_ENTITY, render(&edit_page(principal, editing, &record, &[], Some(message)))).into_response()
+            );
         }
         other => other?,
     };
@@ -205,7 +229,12 @@ async fn submit(state: &AppState, principal: &Principal, editing: Editing<'_>, p
 }
 
 /// `POST /studies/{study}/check`: the live check panel for the form as typed so far.
-pub async fn check_patient_form(State(state): State<AppState>, principal: Principal, Path(study_id): Path<String>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, WebError> {
+pub async fn check_patient_form(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(study_id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
     let study = load_study(&state, &study_id).await?;
     principal.require(Capability::EditPatients)?;
     let fields: Vec<(String, String)> = pairs.into_iter().filter(|(name, _)| !name.starts_with('_')).collect();
@@ -233,7 +262,10 @@ fn check_panel(study: &Study, record: &Value) -> String {
                             Some(per_day) => format!("{} ({}): {per_day:.2} mg/kg/day", course.id, course.drug),
                             None => format!("{} ({}): {:.2} mg/kg per dose", course.id, course.drug, dose.mg_per_kg_per_dose),
                         },
-                        None => format!("{} ({}): mg/kg/day needs a dose, a frequency and a body weight on or before the start", course.id, course.drug),
+                        None => format!(
+                            "{} ({}): mg/kg/day needs a dose, a frequency and a body weight on or before the start",
+                            course.id, course.drug
+                        ),
                     })
                 })
                 .collect();
@@ -248,7 +280,15 @@ fn check_panel(study: &Study, record: &Value) -> String {
                 .iter()
                 .filter(|lab| lab.unit() != lab.analyte.canonical_unit())
                 .map(|lab| {
-                    format!("{} {}: {} {} = {} {}", lab.date, lab.analyte.label(), lab.value(), lab.unit(), lab.canonical_value(), lab.analyte.canonical_unit())
+                    format!(
+                        "{} {}: {} {} = {} {}",
+                        lab.date,
+                        lab.analyte.label(),
+                        lab.value(),
+                        lab.unit(),
+                        lab.canonical_value(),
+                        lab.analyte.canonical_unit()
+                    )
                 })
                 .collect();
             CheckPanel { doses, zhu, labs, findings: findings(&check_patient(&patient, study)) }

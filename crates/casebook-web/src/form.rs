@@ -125,7 +125,8 @@ impl FormSchema {
     pub fn patient() -> &'static FormSchema {
         static PATIENT: OnceLock<FormSchema> = OnceLock::new();
         PATIENT.get_or_init(|| {
-            FormSchema::from_schema_json(include_str!("../../../schemas/patient.schema.json")).expect("the embedded patient schema is valid JSON")
+            FormSchema::from_schema_json(include_str!("../../../schemas/patient.schema.json"))
+                .expect("the embedded patient schema is valid JSON")
         })
     }
 
@@ -144,7 +145,14 @@ impl FormSchema {
     pub fn render(&self, record: &Value, errors: &[FieldError], options: &RenderOptions) -> String {
         let messages: Vec<(Vec<Segment>, &FieldError)> =
             errors.iter().map(|error| (parse_path(&error.path).unwrap_or_default(), error)).collect();
-        let mut renderer = Renderer { messages, claimed: vec![false; errors.len()], anchors: vec![None; errors.len()], items: Vec::new(), options, out: String::new() };
+        let mut renderer = Renderer {
+            messages,
+            claimed: vec![false; errors.len()],
+            anchors: vec![None; errors.len()],
+            items: Vec::new(),
+            options,
+            out: String::new(),
+        };
         if let Kind::Object(properties) = &self.root.kind {
             renderer.properties(properties, record, &[], Context::Root);
         }
@@ -437,7 +445,9 @@ enum Kind {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum TextKind {
     /// Single-line text; `privacy` when it may hold prose (no pattern restricts it).
-    Line { privacy: bool },
+    Line {
+        privacy: bool,
+    },
     /// Long free text: a textarea.
     Long,
     PartialDate,
@@ -477,7 +487,8 @@ fn resolve(schema: &Value, defs: &Map<String, Value>, depth: usize) -> (Map<Stri
         overlay(&mut merged, &resolved);
         definition = definition.or(inner);
     }
-    let local: Map<String, Value> = object.iter().filter(|(key, _)| *key != "$ref" && *key != "allOf").map(|(k, v)| (k.clone(), v.clone())).collect();
+    let local: Map<String, Value> =
+        object.iter().filter(|(key, _)| *key != "$ref" && *key != "allOf").map(|(k, v)| (k.clone(), v.clone())).collect();
     overlay(&mut merged, &local);
     (merged, definition)
 }
@@ -510,7 +521,8 @@ fn build_node(schema: &Value, defs: &Map<String, Value>, name: &str) -> Node {
     let kind = match text("type") {
         Some("object") => match merged.get("properties").and_then(Value::as_object) {
             Some(properties) => {
-                let required: Vec<&str> = merged.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+                let required: Vec<&str> =
+                    merged.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
                 // An object with a free-form JSON property (`sourceDocument.content`) is kept whole.
                 let holds_free_form = properties.values().any(|schema| {
                     let (resolved, _) = resolve(schema, defs, 0);
@@ -518,7 +530,11 @@ fn build_node(schema: &Value, defs: &Map<String, Value>, name: &str) -> Node {
                 });
                 let properties: Vec<Property> = properties
                     .iter()
-                    .map(|(name, schema)| Property { name: name.clone(), required: required.contains(&name.as_str()), node: build_node(schema, defs, name) })
+                    .map(|(name, schema)| Property {
+                        name: name.clone(),
+                        required: required.contains(&name.as_str()),
+                        node: build_node(schema, defs, name),
+                    })
                     .collect();
                 if holds_free_form { Kind::Opaque } else { Kind::Object(properties) }
             }
@@ -558,7 +574,11 @@ fn is_long_text(name: &str, description: &str, has_max_length: bool) -> bool {
     let name = name.to_lowercase();
     let description = description.to_lowercase();
     !has_max_length
-        && (name.contains("note") || name.contains("comment") || name == "causeofdeath" || description.contains("free text") || description.contains("free-text"))
+        && (name.contains("note")
+            || name.contains("comment")
+            || name == "causeofdeath"
+            || description.contains("free text")
+            || description.contains("free-text"))
 }
 
 /// What one item of a list is called: from the item's description when it is short ("One
@@ -574,11 +594,7 @@ fn item_noun(list_name: &str, item_description: &str) -> String {
         }
     }
     let words = label_for(list_name).to_lowercase();
-    if let Some(stem) = words.strip_suffix("ies") {
-        format!("{stem}y")
-    } else {
-        words.strip_suffix('s').unwrap_or(&words).to_string()
-    }
+    if let Some(stem) = words.strip_suffix("ies") { format!("{stem}y") } else { words.strip_suffix('s').unwrap_or(&words).to_string() }
 }
 
 /// The label of the "empty list" checkbox, from a description such as "[] means assessed and
@@ -603,7 +619,16 @@ fn label_for(name: &str) -> String {
         ("vcnPerCell", "VCN per cell"),
         ("id", "ID"),
     ];
-    const WORDS: &[(&str, &str)] = &[("hgvs", "HGVS"), ("vcn", "VCN"), ("wasp", "WASP"), ("hla", "HLA"), ("gvhd", "GVHD"), ("hpo", "HPO"), ("id", "ID"), ("zhu", "Zhu")];
+    const WORDS: &[(&str, &str)] = &[
+        ("hgvs", "HGVS"),
+        ("vcn", "VCN"),
+        ("wasp", "WASP"),
+        ("hla", "HLA"),
+        ("gvhd", "GVHD"),
+        ("hpo", "HPO"),
+        ("id", "ID"),
+        ("zhu", "Zhu"),
+    ];
     if let Some((_, label)) = WHOLE.iter().find(|(key, _)| *key == name) {
         return label.to_string();
     }
@@ -978,7 +1003,12 @@ impl Renderer<'_> {
             Value::String(text) => text.clone(),
             other => other.to_string(),
         };
-        let _ = writeln!(self.out, "<input type=\"hidden\" id=\"{id}\" name=\"{}\" value=\"{}\">\n</div>", escape_html(&input_name(segments)), escape_html(&json));
+        let _ = writeln!(
+            self.out,
+            "<input type=\"hidden\" id=\"{id}\" name=\"{}\" value=\"{}\">\n</div>",
+            escape_html(&input_name(segments)),
+            escape_html(&json)
+        );
     }
 
     fn field(&mut self, node: &Node, value: &Value, segments: &[Segment], label: &str, required: Required<'_>, description: &str) {
@@ -1002,7 +1032,13 @@ impl Renderer<'_> {
         self.out.push_str(&described.html);
         let mut ids: Vec<String> = help.iter().map(|(help_id, _)| help_id.clone()).collect();
         ids.extend(described.ids.iter().cloned());
-        let attributes = Attributes { id: &id, name: input_name(segments), describedby: ids, invalid: described.invalid, required: required == Required::Always(true) };
+        let attributes = Attributes {
+            id: &id,
+            name: input_name(segments),
+            describedby: ids,
+            invalid: described.invalid,
+            required: required == Required::Always(true),
+        };
         self.control(node, value, &attributes, label);
         self.out.push_str("</div>\n");
     }
@@ -1016,7 +1052,13 @@ impl Renderer<'_> {
         let _ = writeln!(self.out, "<div class=\"field item{invalid_class}\" id=\"{id}-field\">");
         let _ = writeln!(self.out, "<label for=\"{id}\">{}</label>", escape_html(label));
         self.out.push_str(&described.html);
-        let attributes = Attributes { id: &id, name: input_name(segments), describedby: described.ids.clone(), invalid: described.invalid, required: false };
+        let attributes = Attributes {
+            id: &id,
+            name: input_name(segments),
+            describedby: described.ids.clone(),
+            invalid: described.invalid,
+            required: false,
+        };
         self.control(node, value, &attributes, label);
         self.out.push_str(button);
         self.out.push_str("</div>\n");
@@ -1079,7 +1121,12 @@ impl Renderer<'_> {
                     escape_html(&text)
                 );
                 if self.options.htmx {
-                    let _ = writeln!(self.out, "<div class=\"hpo-suggestions\" role=\"listbox\" id=\"{}-suggestions\" aria-label=\"HPO terms matching {}\"></div>", attributes.id, escape_html(&label.to_lowercase()));
+                    let _ = writeln!(
+                        self.out,
+                        "<div class=\"hpo-suggestions\" role=\"listbox\" id=\"{}-suggestions\" aria-label=\"HPO terms matching {}\"></div>",
+                        attributes.id,
+                        escape_html(&label.to_lowercase())
+                    );
                 }
             }
             Kind::Text(TextKind::Line { .. }) | Kind::Object(_) | Kind::Array { .. } | Kind::Opaque => {
@@ -1226,11 +1273,9 @@ fn parse_number(text: &str, integer: bool) -> Result<Value, String> {
     match parsed {
         Some(number) if !integer || number.is_i64() || number.is_u64() => Ok(Value::Number(number)),
         Some(_) => Err("enter a whole number, e.g. 3".to_string()),
-        None if text.contains(',') && text.replace(',', ".").parse::<f64>().is_ok() => Err(if integer {
-            "enter a whole number, e.g. 3".to_string()
-        } else {
-            "use a point for decimals, e.g. 2.5".to_string()
-        }),
+        None if text.contains(',') && text.replace(',', ".").parse::<f64>().is_ok() => {
+            Err(if integer { "enter a whole number, e.g. 3".to_string() } else { "use a point for decimals, e.g. 2.5".to_string() })
+        }
         None if integer => Err("enter a whole number, e.g. 3".to_string()),
         None => Err("enter a number, e.g. 2.5".to_string()),
     }
@@ -1345,7 +1390,14 @@ mod tests {
 
     #[test]
     fn property_names_become_words() {
-        let cases = [("definitiveTherapies", "Definitive therapies"), ("hgvsC", "HGVS c."), ("waspExpression", "WASP expression"), ("acuteGvhdGrade", "Acute GVHD grade"), ("zhuAssessments", "Zhu assessments"), ("causeOfDeath", "Cause of death")];
+        let cases = [
+            ("definitiveTherapies", "Definitive therapies"),
+            ("hgvsC", "HGVS c."),
+            ("waspExpression", "WASP expression"),
+            ("acuteGvhdGrade", "Acute GVHD grade"),
+            ("zhuAssessments", "Zhu assessments"),
+            ("causeOfDeath", "Cause of death"),
+        ];
         for (name, words) in cases {
             assert_eq!(label_for(name), words, "{name}");
         }

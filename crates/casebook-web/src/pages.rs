@@ -1,8 +1,6 @@
 //! The HTML pages. Each handler checks the role's capability ([`Principal::require`]) and reads
 //! through the user's scope, then renders a template.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::Form;
 use axum::Router;
@@ -13,10 +11,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use casebook_domain::check::{Level, check_patient};
 use casebook_domain::study::Study;
+use casebook_store::Actor;
 use casebook_store::audit::{AuditAction, AuditFilter};
 use casebook_store::records::{RecordStatus, StoredPatient, Transition};
 use casebook_store::users::{LoginOutcome, NewUser, Password, Role, Username};
-use casebook_store::Actor;
 use serde::Deserialize;
 use serde_json::Value;
 use tower_governor::GovernorLayer;
@@ -143,7 +141,12 @@ pub(crate) struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(State(state): State<AppState>, session: Session, ClientAddress(client): ClientAddress, Form(form): Form<LoginForm>) -> Result<Response, WebError> {
+async fn login(
+    State(state): State<AppState>,
+    session: Session,
+    ClientAddress(client): ClientAddress,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
     let outcome = state.store.log_in(form.username.trim(), &form.password, &client).await?;
     let error = match outcome {
         LoginOutcome::LoggedIn(user) => {
@@ -154,7 +157,8 @@ async fn login(State(state): State<AppState>, session: Session, ClientAddress(cl
         LoginOutcome::Locked { until } => format!("Too many failed attempts: this account is locked until {until} (UTC)."),
         LoginOutcome::Disabled => "This account is disabled. Ask an administrator.".to_string(),
     };
-    let page = LoginPage { layout: bare_layout("Log in"), error: Some(error), username: form.username, next: safe_next(form.next.as_deref()) };
+    let page =
+        LoginPage { layout: bare_layout("Log in"), error: Some(error), username: form.username, next: safe_next(form.next.as_deref()) };
     Ok((StatusCode::UNAUTHORIZED, render(&page)).into_response())
 }
 
@@ -227,11 +231,21 @@ pub async fn patient_list(State(state): State<AppState>, principal: Principal, P
     let study = load_study(&state, &study_id).await?;
     principal.require(Capability::ReadPatients)?;
     let patients = state.store.patient_listings(&study_id, &principal.scope()).await?;
-    let page = PatientsPage { layout: layout(&principal, "Patients", Some(&study)), study_id, patients, may_edit: principal.may(Capability::EditPatients) };
+    let page = PatientsPage {
+        layout: layout(&principal, "Patients", Some(&study)),
+        study_id,
+        patients,
+        may_edit: principal.may(Capability::EditPatients),
+    };
     Ok(render(&page))
 }
 
-pub(crate) async fn read_patient(state: &AppState, principal: &Principal, study_id: &str, pseudonym: &str) -> Result<StoredPatient, WebError> {
+pub(crate) async fn read_patient(
+    state: &AppState,
+    principal: &Principal,
+    study_id: &str,
+    pseudonym: &str,
+) -> Result<StoredPatient, WebError> {
     principal.require(Capability::ReadPatients)?;
     Ok(state.store.patient_in(study_id, pseudonym, &principal.scope()).await?)
 }
@@ -271,32 +285,40 @@ fn steps(principal: &Principal, status: RecordStatus) -> Vec<Step> {
     steps
 }
 
-/// The record's leaves, grouped by top-level section, for reading and for choosing the field
-/// of a data query.
+/// The record's leaves for reading and for choosing the field of a data query: the top-level
+/// values under "Patient", then one section per list or group, in the record's own order.
 fn record_sections(record: &Value) -> Vec<RecordSection> {
-    let mut sections: BTreeMap<String, Vec<RecordField>> = BTreeMap::new();
+    let mut patient = RecordSection { title: "Patient".into(), fields: Vec::new() };
+    let mut sections = Vec::new();
     if let Value::Object(members) = record {
         for (key, value) in members {
-            let mut fields = Vec::new();
-            leaves(value, format!("$.{key}"), &mut fields);
-            sections.entry(key.clone()).or_default().extend(fields);
+            match value {
+                Value::Array(_) | Value::Object(_) => {
+                    let mut fields = Vec::new();
+                    leaves(value, format!("$.{key}"), "", &mut fields);
+                    sections.push(RecordSection { title: words(key), fields });
+                }
+                scalar => leaves(scalar, format!("$.{key}"), &words(key), &mut patient.fields),
+            }
         }
     }
-    sections.into_iter().map(|(key, fields)| RecordSection { title: words(&key), fields }).collect()
+    std::iter::once(patient).chain(sections).filter(|section| !section.fields.is_empty()).collect()
 }
 
-fn leaves(value: &Value, path: String, out: &mut Vec<RecordField>) {
+/// Every leaf under `value`, labelled like `#2 › Dose › Value` relative to its section.
+fn leaves(value: &Value, path: String, label: &str, out: &mut Vec<RecordField>) {
+    let join = |part: String| if label.is_empty() { part } else { format!("{label} › {part}") };
     match value {
-        Value::Object(members) if !members.is_empty() => members.iter().for_each(|(key, child)| leaves(child, format!("{path}.{key}"), out)),
-        Value::Array(items) if !items.is_empty() => items.iter().enumerate().for_each(|(index, child)| leaves(child, format!("{path}[{index}]"), out)),
-        Value::String(text) => out.push(RecordField { label: label_of(&path), path, value: text.clone() }),
-        other => out.push(RecordField { label: label_of(&path), path, value: other.to_string() }),
+        Value::Object(members) if !members.is_empty() => {
+            members.iter().for_each(|(key, child)| leaves(child, format!("{path}.{key}"), &join(words(key)), out))
+        }
+        Value::Array(items) if !items.is_empty() => items
+            .iter()
+            .enumerate()
+            .for_each(|(index, child)| leaves(child, format!("{path}[{index}]"), &join(format!("#{}", index + 1)), out)),
+        Value::String(text) => out.push(RecordField { label: label.to_string(), path, value: text.clone() }),
+        other => out.push(RecordField { label: label.to_string(), path, value: other.to_string() }),
     }
-}
-
-fn label_of(path: &str) -> String {
-    let last = path.rsplit('.').next().unwrap_or(path);
-    words(last)
 }
 
 /// `definitiveTherapies[0]` → `Definitive therapies 1`.
@@ -507,7 +529,11 @@ pub async fn answer_query(
 }
 
 /// `POST /studies/{study}/queries/{id}/close`: the coordinator closes.
-pub async fn close_query(State(state): State<AppState>, principal: Principal, Path((study_id, id)): Path<(String, i64)>) -> Result<Response, WebError> {
+pub async fn close_query(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((study_id, id)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
     principal.require(Capability::RaiseQueries)?;
     state.store.close_query(&study_id, id, &principal.scope(), &Actor::new(&principal.user.username)).await?;
     Ok(Redirect::to(&format!("/studies/{study_id}/queries")).into_response())
@@ -539,7 +565,11 @@ pub async fn report_page(State(state): State<AppState>, principal: Principal, Pa
 /// `GET /studies/{study}/report/document`: the self-contained report document shown in the
 /// report page's frame. It has inline styles and no script, so it gets its own policy: styles
 /// inline, nothing else, framed only by this server, sandboxed.
-pub async fn report_document(State(state): State<AppState>, principal: Principal, Path(study_id): Path<String>) -> Result<Response, WebError> {
+pub async fn report_document(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(study_id): Path<String>,
+) -> Result<Response, WebError> {
     let study = load_study(&state, &study_id).await?;
     let report = study_report(&state, &principal, &study).await?;
     let mut response = Html(casebook_report::html::render(&report)).into_response();
@@ -554,7 +584,11 @@ pub async fn report_document(State(state): State<AppState>, principal: Principal
 
 /// `GET /studies/{study}/downloads/{file}`: a report or an export of the records the user may
 /// read, recorded in the audit trail.
-pub async fn download(State(state): State<AppState>, principal: Principal, Path((study_id, file)): Path<(String, String)>) -> Result<Response, WebError> {
+pub async fn download(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path((study_id, file)): Path<(String, String)>,
+) -> Result<Response, WebError> {
     let study = load_study(&state, &study_id).await?;
     principal.require(Capability::Export)?;
     let (bytes, content_type) = export_file(&state, &principal, &study, &file, "page").await?;
@@ -568,24 +602,40 @@ pub async fn download(State(state): State<AppState>, principal: Principal, Path(
 
 /// The bytes and media type of one download, after recording it in the audit trail (`via`:
 /// `page` or `api`).
-pub(crate) async fn export_file(state: &AppState, principal: &Principal, study: &Study, file: &str, via: &str) -> Result<(Vec<u8>, &'static str), WebError> {
+pub(crate) async fn export_file(
+    state: &AppState,
+    principal: &Principal,
+    study: &Study,
+    file: &str,
+    via: &str,
+) -> Result<(Vec<u8>, &'static str), WebError> {
     let exported = exported_bytes(state, principal, study, file).await?;
     let detail = serde_json::json!({"format": file, "scope": principal.center().unwrap_or("all centers"), "via": via});
     let record = format!("study/{}", study.id);
-    state.store.log_event(&Actor::new(&principal.user.username), AuditAction::Export, Some(study.id.as_str()), &record, Some(&detail)).await?;
+    state
+        .store
+        .log_event(&Actor::new(&principal.user.username), AuditAction::Export, Some(study.id.as_str()), &record, Some(&detail))
+        .await?;
     Ok(exported)
 }
 
 async fn exported_bytes(state: &AppState, principal: &Principal, study: &Study, file: &str) -> Result<(Vec<u8>, &'static str), WebError> {
     let scope = principal.scope();
     match file {
-        "report.html" => Ok((casebook_report::html::render(&study_report(state, principal, study).await?).into_bytes(), "text/html; charset=utf-8")),
-        "statistics.csv" => Ok((casebook_report::csv::statistics_csv(&study_report(state, principal, study).await?).into_bytes(), "text/csv; charset=utf-8")),
+        "report.html" => {
+            Ok((casebook_report::html::render(&study_report(state, principal, study).await?).into_bytes(), "text/html; charset=utf-8"))
+        }
+        "statistics.csv" => Ok((
+            casebook_report::csv::statistics_csv(&study_report(state, principal, study).await?).into_bytes(),
+            "text/csv; charset=utf-8",
+        )),
         "native.json" => {
             let patients = state.store.patients_in(study.id.as_str(), &scope).await?;
             let records: Vec<Value> = patients
                 .iter()
-                .map(|patient| serde_json::from_str(&casebook_formats::native::folder::patient_to_json(patient)).expect("patient JSON is valid"))
+                .map(|patient| {
+                    serde_json::from_str(&casebook_formats::native::folder::patient_to_json(patient)).expect("patient JSON is valid")
+                })
                 .collect();
             let document = serde_json::json!({
                 "study": study.id.as_str(),
@@ -618,7 +668,11 @@ pub async fn hpo_search(State(state): State<AppState>, _principal: Principal, Qu
     let mut html = String::from("<ul class=\"suggestions\">");
     if text.trim().len() >= 2 {
         for hit in state.hpo.search(&text, 10) {
-            let matched = if hit.matched_text == hit.label { String::new() } else { format!(" <span class=\"muted\">({})</span>", escape(hit.matched_text)) };
+            let matched = if hit.matched_text == hit.label {
+                String::new()
+            } else {
+                format!(" <span class=\"muted\">({})</span>", escape(hit.matched_text))
+            };
             html.push_str(&format!(
                 "<li role=\"option\"><button type=\"button\" class=\"suggestion\" data-id=\"{id}\">{id} {label}</button>{matched}</li>",
                 id = hit.id,
@@ -672,7 +726,12 @@ pub async fn revoke_token(State(state): State<AppState>, principal: Principal, P
 pub async fn users(State(state): State<AppState>, principal: Principal) -> Result<Response, WebError> {
     principal.require(Capability::ManageUsers)?;
     let users = state.store.users().await?;
-    Ok(render(&UsersPage { layout: layout(&principal, "Users", None), current: principal.user.username.clone(), users, roles: Role::ALL.iter().map(|role| role.as_str()).collect() }))
+    Ok(render(&UsersPage {
+        layout: layout(&principal, "Users", None),
+        current: principal.user.username.clone(),
+        users,
+        roles: Role::ALL.iter().map(|role| role.as_str()).collect(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -690,7 +749,9 @@ pub async fn add_user(State(state): State<AppState>, principal: Principal, Form(
     let username = Username::parse(form.username.trim()).map_err(bad)?;
     let role = Role::parse(&form.role).ok_or_else(|| WebError::BadRequest(format!("`{}` is not a role", form.role)))?;
     let center = match form.center.as_deref().map(str::trim).filter(|center| !center.is_empty()) {
-        Some(center) => Some(casebook_domain::patient::Slug::parse("center", center).map_err(|error| WebError::BadRequest(error.to_string()))?),
+        Some(center) => {
+            Some(casebook_domain::patient::Slug::parse("center", center).map_err(|error| WebError::BadRequest(error.to_string()))?)
+        }
         None => None,
     };
     let new_user = NewUser::new(username, role, center).map_err(bad)?;

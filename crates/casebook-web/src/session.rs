@@ -68,7 +68,8 @@ impl SessionStore for RegistrySessions {
             return Ok(None);
         };
         let data = serde_json::from_str(&data).map_err(|error| session_store::Error::Decode(error.to_string()))?;
-        let expiry_date = OffsetDateTime::from_unix_timestamp(expires_at).map_err(|error| session_store::Error::Decode(error.to_string()))?;
+        let expiry_date =
+            OffsetDateTime::from_unix_timestamp(expires_at).map_err(|error| session_store::Error::Decode(error.to_string()))?;
         Ok(Some(Record { id: *id, data, expiry_date }))
     }
 

@@ -13,7 +13,13 @@ use crate::support::{Body_, PASSWORD, World};
 use crate::web_test;
 
 /// A raw request with any headers, for cookies and CSRF.
-async fn raw(world: &World, method: &str, path: &str, headers: &[(&str, &str)], form: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
+async fn raw(
+    world: &World,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    form: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
     let mut request = Request::builder().method(method).uri(path);
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -32,7 +38,12 @@ async fn raw(world: &World, method: &str, path: &str, headers: &[(&str, &str)], 
 }
 
 fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers.get_all(header::SET_COOKIE).iter().filter_map(|value| value.to_str().ok()).find(|c| c.starts_with("casebook_session=")).map(str::to_string)
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|c| c.starts_with("casebook_session="))
+        .map(str::to_string)
 }
 
 async fn log_in(world: &World, username: &str, password: &str) -> (StatusCode, Option<String>) {
@@ -70,7 +81,8 @@ web_test!(wrong_passwords_are_refused_recorded_and_lock_the_account, |world| {
         let (status, cookie) = log_in(world, "entry.a", "not the password").await;
         assert_eq!((status, cookie), (StatusCode::UNAUTHORIZED, None));
     }
-    let (status, _, page) = raw(world, "POST", "/login", &[], Some(&format!("username=entry.a&password={}", PASSWORD.replace(' ', "+")))).await;
+    let (status, _, page) =
+        raw(world, "POST", "/login", &[], Some(&format!("username=entry.a&password={}", PASSWORD.replace(' ', "+")))).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(page.contains("this account is locked until"), "{page}");
     let events = world.db.store.audit_events(&AuditFilter::record("user/entry.a")).await.unwrap();
@@ -82,7 +94,8 @@ web_test!(cross_site_posts_are_refused_and_every_page_carries_the_security_heade
     let pair = cookie_pair(&cookie.unwrap());
     let form = "version=1&step=mark-complete";
     let (status, _, _) =
-        raw(world, "POST", "/studies/small/patients/P-A1/workflow", &[("cookie", &pair), ("sec-fetch-site", "cross-site")], Some(form)).await;
+        raw(world, "POST", "/studies/small/patients/P-A1/workflow", &[("cookie", &pair), ("sec-fetch-site", "cross-site")], Some(form))
+            .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _, _) = raw(
         world,
@@ -93,9 +106,14 @@ web_test!(cross_site_posts_are_refused_and_every_page_carries_the_security_heade
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(world.db.store.patient_in("small", "P-A1", &casebook_store::records::Scope::AllCenters).await.unwrap().version, 1, "nothing changed");
+    assert_eq!(
+        world.db.store.patient_in("small", "P-A1", &casebook_store::records::Scope::AllCenters).await.unwrap().version,
+        1,
+        "nothing changed"
+    );
     let (status, _, _) =
-        raw(world, "POST", "/studies/small/patients/P-A1/workflow", &[("cookie", &pair), ("sec-fetch-site", "same-origin")], Some(form)).await;
+        raw(world, "POST", "/studies/small/patients/P-A1/workflow", &[("cookie", &pair), ("sec-fetch-site", "same-origin")], Some(form))
+            .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "the same form from the application itself passes");
 
     let (_, headers, _) = raw(world, "GET", "/login", &[], None).await;
@@ -110,7 +128,9 @@ web_test!(cross_site_posts_are_refused_and_every_page_carries_the_security_heade
 });
 
 web_test!(a_record_is_completed_signed_locked_and_unlocked_with_a_reason, |world| {
-    let post = |user: &'static str, form: String| async move { world.send(Some(user), "POST", "/studies/small/patients/P-A1/workflow", Some(Body_::Form(form))).await };
+    let post = |user: &'static str, form: String| async move {
+        world.send(Some(user), "POST", "/studies/small/patients/P-A1/workflow", Some(Body_::Form(form))).await
+    };
     assert_eq!(post("entry.a", "version=1&step=mark-complete".into()).await.0, StatusCode::SEE_OTHER);
     let meaning = "I+have+reviewed+this+record+against+the+source+documents+and+confirm+it+is+accurate+and+complete";
     let (status, page) = post("lead.a", format!("version=2&step=sign&meaning={meaning}&password=wrong")).await;
@@ -142,12 +162,21 @@ web_test!(a_record_is_completed_signed_locked_and_unlocked_with_a_reason, |world
 });
 
 web_test!(a_second_save_of_the_same_version_is_a_conflict_that_keeps_what_was_typed, |world| {
-    let form = |notes: &str| format!("_version=1&pseudonym=P-A1&center=A&source=constructed&sex=male&vitalStatus=alive&features.0.id=HP%3A0000964&features.0.label=Eczema&notes={notes}");
+    let form = |notes: &str| {
+        format!(
+            "_version=1&pseudonym=P-A1&center=A&source=constructed&sex=male&vitalStatus=alive&features.0.id=HP%3A0000964&features.0.label=Eczema&notes={notes}"
+        )
+    };
     let (status, _) = world.send(Some("entry.a"), "POST", "/studies/small/patients/P-A1/edit", Some(Body_::Form(form("first+edit")))).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, page) = world.send(Some("lead.a"), "POST", "/studies/small/patients/P-A1/edit", Some(Body_::Form(form("second+edit+typed+meanwhile")))).await;
+    let (status, page) = world
+        .send(Some("lead.a"), "POST", "/studies/small/patients/P-A1/edit", Some(Body_::Form(form("second+edit+typed+meanwhile"))))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    assert!(page.contains("was changed by someone else") && page.contains("second edit typed meanwhile"), "the message and the typed text: {page}");
+    assert!(
+        page.contains("was changed by someone else") && page.contains("second edit typed meanwhile"),
+        "the message and the typed text: {page}"
+    );
     let stored = world.db.store.patient_in("small", "P-A1", &casebook_store::records::Scope::AllCenters).await.unwrap();
     assert_eq!((stored.version, stored.patient.notes.as_deref()), (2, Some("first edit")));
 });
@@ -176,7 +205,12 @@ web_test!(case_entry_shows_errors_beside_the_field_and_keeps_the_input, |world| 
 
 web_test!(a_query_is_raised_answered_and_closed_and_shows_on_the_dashboard, |world| {
     let (status, _) = world
-        .send(Some("coordinator"), "POST", "/studies/small/patients/P-A2/queries", Some(Body_::Form("field=%24.sex&question=Please+confirm+the+sex".into())))
+        .send(
+            Some("coordinator"),
+            "POST",
+            "/studies/small/patients/P-A2/queries",
+            Some(Body_::Form("field=%24.sex&question=Please+confirm+the+sex".into())),
+        )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, dashboard) = world.send(Some("lead.a"), "GET", "/studies/small", None).await;
@@ -184,10 +218,12 @@ web_test!(a_query_is_raised_answered_and_closed_and_shows_on_the_dashboard, |wor
     let (_, dashboard_b) = world.send(Some("lead.b"), "GET", "/studies/small", None).await;
     assert!(!dashboard_b.contains("Please confirm the sex"), "another center does not");
     let id = world.db.store.queries("small", Some("P-A2"), &casebook_store::records::Scope::AllCenters).await.unwrap()[0].id;
-    let (status, _) =
-        world.send(Some("entry.a"), "POST", &format!("/studies/small/queries/{id}/answer"), Some(Body_::Form("answer=Checked%3A+male".into()))).await;
+    let (status, _) = world
+        .send(Some("entry.a"), "POST", &format!("/studies/small/queries/{id}/answer"), Some(Body_::Form("answer=Checked%3A+male".into())))
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, _) = world.send(Some("coordinator"), "POST", &format!("/studies/small/queries/{id}/close"), Some(Body_::Form(String::new()))).await;
+    let (status, _) =
+        world.send(Some("coordinator"), "POST", &format!("/studies/small/queries/{id}/close"), Some(Body_::Form(String::new()))).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, queries) = world.send(Some("coordinator"), "GET", "/studies/small/queries", None).await;
     assert!(queries.contains("Checked: male") && queries.contains("closed"), "{queries}");
@@ -214,7 +250,11 @@ web_test!(the_api_creates_reads_and_refuses_with_json_paths, |world| {
     let document: serde_json::Value = serde_json::from_str(&document).unwrap();
     for (path, operations) in document["paths"].as_object().unwrap() {
         for method in operations.as_object().unwrap().keys() {
-            let concrete = format!("/api/v1{path}").replace("{study}", "small").replace("{pseudonym}", "P-A7").replace("{id}", "1").replace("{file}", "native.json");
+            let concrete = format!("/api/v1{path}")
+                .replace("{study}", "small")
+                .replace("{pseudonym}", "P-A7")
+                .replace("{id}", "1")
+                .replace("{file}", "native.json");
             let body = (method != "get").then(|| Body_::Json("{}".into()));
             let (status, text) = world.send(Some("coordinator"), &method.to_uppercase(), &concrete, body).await;
             assert!(text.starts_with('{') || text.starts_with('['), "{method} {concrete} → {status} is not an API route: {text}");

@@ -16,7 +16,8 @@ fn options() -> RenderOptions {
 
 fn reference_patients() -> Vec<(String, Value)> {
     let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../studies/was-anti-il1/patients");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder).expect("the reference study is there").map(|entry| entry.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(&folder).expect("the reference study is there").map(|entry| entry.unwrap().path()).collect();
     files.sort();
     files
         .into_iter()
@@ -129,7 +130,9 @@ fn fields_follow_the_schema() {
     assert!(html.contains("<p class=\"help\" id=\"f-definitiveTherapies-help\">Gene therapy and HSCT procedures.</p>"));
     // Repeated sections number their items and have add and remove buttons.
     assert!(html.contains("<legend>Course 1</legend>"));
-    assert!(html.contains("<button type=\"submit\" name=\"_remove\" value=\"courses[1]\" formnovalidate class=\"remove\">Remove course 2</button>"));
+    assert!(html.contains(
+        "<button type=\"submit\" name=\"_remove\" value=\"courses[1]\" formnovalidate class=\"remove\">Remove course 2</button>"
+    ));
     assert!(html.contains("<button type=\"submit\" name=\"_add\" value=\"courses\" formnovalidate class=\"add\">Add a course</button>"));
     assert!(
         html.contains("value=\"courses[1].adverseEvents\" formnovalidate class=\"add\">Add an adverse event to course 2</button>"),
@@ -347,7 +350,12 @@ fn identifying_data_in_free_text_is_a_warning_beside_the_field() {
     let places: Vec<(&str, Level)> = warnings.iter().map(|w| (w.path.as_str(), w.level)).collect();
     assert_eq!(
         places,
-        [("$.courses[1].response.note", Level::Warning), ("$.notes", Level::Warning), ("$.notes", Level::Warning), ("$.notes", Level::Warning)]
+        [
+            ("$.courses[1].response.note", Level::Warning),
+            ("$.notes", Level::Warning),
+            ("$.notes", Level::Warning),
+            ("$.notes", Level::Warning)
+        ]
     );
     let html = schema.render(&record, &warnings, &options());
     let notes = element(&html, "f-notes");

@@ -2,6 +2,6 @@
 //! security headers, the workflow through the pages and the API, and the case form.
 
 mod access;
-mod support;
-mod form;
 mod flows;
+mod form;
+mod support;

@@ -107,7 +107,8 @@ impl World {
         db.store.import_study(&study, &patients, &setup).await.unwrap();
         let mut tokens = Vec::new();
         for (username, role, center) in USERS {
-            let new_user = NewUser::new(Username::parse(username).unwrap(), *role, center.map(|c| Slug::parse("center", c).unwrap())).unwrap();
+            let new_user =
+                NewUser::new(Username::parse(username).unwrap(), *role, center.map(|c| Slug::parse("center", c).unwrap())).unwrap();
             let user = db.store.add_user(&setup, &new_user, &Password::parse(PASSWORD).unwrap()).await.unwrap();
             tokens.push((username.to_string(), db.store.add_api_token(&user, "tests", &setup).await.unwrap()));
         }
@@ -133,7 +134,9 @@ impl World {
         }
         let request = match body {
             None => request.body(Body::empty()).unwrap(),
-            Some(Body_::Form(form)) => request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form)).unwrap(),
+            Some(Body_::Form(form)) => {
+                request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form)).unwrap()
+            }
             Some(Body_::Json(json)) => request.header(header::CONTENT_TYPE, "application/json").body(Body::from(json)).unwrap(),
         };
         let response = self.app.clone().oneshot(request).await.unwrap();

@@ -21,3 +21,6 @@ if [ -z "${CASEBOOK_PHENOPACKETS_REFERENCE_DIR:-}" ]; then
 fi
 
 cargo test --workspace "$@"
+
+# The web application in a real browser (Debian's chromium, installed when missing): e2e/README.md.
+bash scripts/e2e.sh

@@ -665,7 +665,10 @@ async fn exported_bytes(state: &AppState, principal: &Principal, study: &Study, 
 /// autocomplete suggestions as an HTML list that htmx swaps in beside the input.
 pub async fn hpo_search(State(state): State<AppState>, _principal: Principal, Query(pairs): Query<Vec<(String, String)>>) -> Response {
     let text = crate::form::hpo_search_text(&pairs).unwrap_or_default().to_string();
-    let mut html = String::from("<ul class=\"suggestions\">");
+    // The container the form renders is a listbox, so each suggestion is an option itself: a
+    // button with the option role, inside list markup that is presentational only (an option
+    // holding a button nests one control in another, which assistive technology cannot use).
+    let mut html = String::from("<ul class=\"suggestions\" role=\"none\">");
     if text.trim().len() >= 2 {
         for hit in state.hpo.search(&text, 10) {
             let matched = if hit.matched_text == hit.label {
@@ -674,7 +677,7 @@ pub async fn hpo_search(State(state): State<AppState>, _principal: Principal, Qu
                 format!(" <span class=\"muted\">({})</span>", escape(hit.matched_text))
             };
             html.push_str(&format!(
-                "<li role=\"option\"><button type=\"button\" class=\"suggestion\" data-id=\"{id}\">{id} {label}</button>{matched}</li>",
+                "<li role=\"none\"><button type=\"button\" role=\"option\" aria-selected=\"false\" class=\"suggestion\" data-id=\"{id}\">{id} {label}{matched}</button></li>",
                 id = hit.id,
                 label = escape(hit.label)
             ));

@@ -107,7 +107,7 @@ describe("a study walked through by every role", () => {
     await suggestion.click();
     assert.equal(await page.inputValue("#f-features-0-id"), "HP:0000964", "the suggestion fills the HPO id");
     assert.equal(await page.locator("#f-features-0-id-suggestions button").count(), 0, "the suggestions close");
-    await page.fill("#f-features-0-label", "Eczematoid dermatitis");
+    assert.equal(await page.inputValue("#f-features-0-label"), "Eczematoid dermatitis", "and its label");
 
     step = await submit(page, page.getByRole("button", { name: "Add a weight" }));
     assert.equal(step.response.status(), 200);
@@ -212,7 +212,8 @@ describe("a study walked through by every role", () => {
     await page.fill("#sign-password", "wrong-password-123");
     const refused = await submit(page, page.getByRole("button", { name: "Sign", exact: true }));
     assert.equal(refused.response.status(), 422);
-    assert.match(await text(page, "main"), /^Cannot do that The password is wrong: the record was not signed/);
+    assert.equal(await text(page, "#problem"), "The password is wrong: the record was not signed", "the refusal is shown on the record");
+    assert.match(await text(page, "main > p:has(.badge)"), /complete · version 2/, "and the record is still complete, unsigned");
     await shoot(page, "sign-wrong-password");
 
     await page.goto(studyUrl(`/patients/${NEW}`));
@@ -287,7 +288,7 @@ describe("a study walked through by every role", () => {
     assert.match(await text(page, `tbody tr:has(td:text-is("${queryId}"))`), /closed Yes: 15\.0 kg/);
     await shoot(page, "query-closed");
     await page.goto(studyUrl());
-    assert.equal(await text(page, "section[aria-labelledby=queries-h] p"), "No open queries.");
+    assert.equal(await text(page, "section[aria-labelledby=queries-h] p:not(.muted)"), "No unresolved queries.");
   });
 
   test("the coordinator reads the report and downloads every export", async () => {

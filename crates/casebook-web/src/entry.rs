@@ -49,7 +49,7 @@ pub async fn save_record(
     principal.require(Capability::EditPatients)?;
     let patient = match parse_patient_json(&record.to_string()) {
         Ok(patient) => patient,
-        Err(diagnostics) => return Ok(SaveOutcome::Invalid { errors: diagnostics.into_iter().map(|d| (d.path, d.message)).collect() }),
+        Err(diagnostics) => return Ok(SaveOutcome::Invalid { errors: diagnostics.into_iter().map(|d| pinpoint(d.path, d.message)).collect() }),
     };
     if let Some(center) = principal.center()
         && patient.center.as_str() != center
@@ -78,6 +78,17 @@ pub async fn save_record(
         diagnostics.iter().filter(|d| d.level == Level::Warning).map(|d| format!("{}: {}", d.path, d.message)).collect();
     warnings.extend(FormSchema::patient().privacy_warnings(record).into_iter().map(|w| format!("{}: {}", w.path, w.message)));
     Ok(SaveOutcome::Saved { version: new_version, warnings })
+}
+
+/// The parser reports a missing field on the object that lacks it (`features[0]`: "missing field
+/// `label` (at line 1, column 9)"); the person typing needs it on the field itself.
+fn pinpoint(path: String, message: String) -> (String, String) {
+    let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(name, _)| name.to_string());
+    match missing {
+        Some(name) if path.is_empty() || path == "$" => (name.clone(), format!("{name} is required")),
+        Some(name) => (format!("{path}.{name}"), format!("{name} is required")),
+        None => (path, message),
+    }
 }
 
 fn record_of(patient: &Patient) -> Value {
@@ -197,11 +208,12 @@ async fn submit(
     let schema = FormSchema::patient();
     let fields: Vec<(String, String)> =
         pairs.iter().filter(|(name, _)| !name.starts_with("_version") && name != "_save").cloned().collect();
-    let (mut record, errors, action) = schema.parse(&fields);
+    let (mut record, mut errors, action) = schema.parse(&fields);
     if let Some(action) = action {
         crate::form::apply_action(&mut record, &action);
         return Ok(render(&edit_page(principal, editing, &record, &errors, None)));
     }
+    errors.extend(schema.missing_required(&record));
     if !errors.is_empty() {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&edit_page(principal, editing, &record, &errors, None))).into_response());
     }
@@ -242,12 +254,70 @@ pub async fn check_patient_form(
     Ok(axum::response::Html(check_panel(&study, &record)).into_response())
 }
 
+/// The record as typed so far, parsed with every list item that does not parse yet left out (a
+/// half-typed feature must not hide the doses of a complete course), and the items left out
+/// with the reason. When the rest does not parse either, the parser's errors.
+fn parse_leniently(record: &Value) -> (Result<Patient, Vec<casebook_domain::check::Diagnostic>>, Vec<(String, String)>) {
+    let mut record = record.clone();
+    let mut left_out = Vec::new();
+    // Each round removes one item; a record has far fewer items than this.
+    for _ in 0..200 {
+        match parse_patient_json(&record.to_string()) {
+            Ok(patient) => return (Ok(patient), left_out),
+            Err(diagnostics) => {
+                let Some((item, message)) = diagnostics.iter().find_map(|d| innermost_item(&d.path).map(|item| (item, d.message.clone()))) else {
+                    return (Err(diagnostics), left_out);
+                };
+                if !remove_item(&mut record, &item) {
+                    return (Err(diagnostics), left_out);
+                }
+                left_out.push((item, message));
+            }
+        }
+    }
+    (parse_patient_json(&record.to_string()), left_out)
+}
+
+/// `courses[0].adverseEvents[1].grade` → `courses[0].adverseEvents[1]`: the list item an error
+/// is in.
+fn innermost_item(path: &str) -> Option<String> {
+    let end = path.rfind(']')?;
+    Some(path[..=end].trim_start_matches("$.").to_string())
+}
+
+/// Removes the list item at a path like `courses[0].adverseEvents[1]`; `false` when there is none.
+fn remove_item(record: &mut Value, path: &str) -> bool {
+    let mut current = record;
+    let parts: Vec<&str> = path.split('.').collect();
+    for (position, part) in parts.iter().enumerate() {
+        let (key, index) = match part.split_once('[') {
+            Some((key, rest)) => (key, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (*part, None),
+        };
+        let Some(child) = current.get_mut(key) else { return false };
+        match index {
+            Some(index) if position + 1 == parts.len() => {
+                let Some(items) = child.as_array_mut().filter(|items| index < items.len()) else { return false };
+                items.remove(index);
+                return true;
+            }
+            Some(index) => match child.get_mut(index) {
+                Some(item) => current = item,
+                None => return false,
+            },
+            None => current = child,
+        }
+    }
+    false
+}
+
 /// Doses per kilogram, dose warnings, the Zhu score, lab values converted to the study's
 /// canonical units and every other finding of the record as typed so far, or the parse errors
 /// when it does not parse yet.
 fn check_panel(study: &Study, record: &Value) -> String {
     use askama::Template;
-    let panel = match parse_patient_json(&record.to_string()) {
+    let (parsed, left_out) = parse_leniently(record);
+    let mut panel = match parsed {
         Err(diagnostics) => CheckPanel { doses: Vec::new(), zhu: Vec::new(), labs: Vec::new(), findings: findings(&diagnostics) },
         Ok(patient) => {
             let doses = patient
@@ -294,12 +364,16 @@ fn check_panel(study: &Study, record: &Value) -> String {
             CheckPanel { doses, zhu, labs, findings: findings(&check_patient(&patient, study)) }
         }
     };
-    let mut privacy: Vec<Finding> = FormSchema::patient()
-        .privacy_warnings(record)
-        .into_iter()
-        .map(|warning| Finding { level: "warning", path: warning.path, message: warning.message })
-        .collect();
-    let mut panel = panel;
-    panel.findings.append(&mut privacy);
+    panel.findings.extend(left_out.into_iter().map(|(path, message)| Finding {
+        level: "note",
+        path,
+        message: format!("left out of these checks until it is complete: {message}"),
+    }));
+    panel.findings.extend(
+        FormSchema::patient()
+            .privacy_warnings(record)
+            .into_iter()
+            .map(|warning| Finding { level: "warning", path: warning.path, message: warning.message }),
+    );
     panel.render().unwrap_or_else(|error| format!("<p class=\"error\">{error}</p>"))
 }

@@ -193,6 +193,15 @@ impl FormSchema {
         (record, errors, action)
     }
 
+    /// Every required field missing from the record or from a section it has (a course without
+    /// its drug, a feature without its label), each beside its own field. The parser stops at
+    /// the first; this lists them all before a save is attempted.
+    pub fn missing_required(&self, record: &Value) -> Vec<FieldError> {
+        let mut errors = Vec::new();
+        collect_missing(&self.root, record, &mut Vec::new(), &mut errors);
+        errors
+    }
+
     /// Warnings about identifying data (names, dates of birth, record numbers, contact details)
     /// in the record's free-text fields: every string that is not an enumeration, a date, an
     /// identifier or otherwise restricted by a pattern. One warning per finding, at the field's
@@ -1343,6 +1352,34 @@ impl Finisher {
 
 // ---------------------------------------------------------------------------------------------
 // Privacy.
+
+/// Each required property missing from an object the record has, as an error on the property's
+/// own path.
+fn collect_missing(node: &Node, value: &Value, path: &mut Vec<Segment>, errors: &mut Vec<FieldError>) {
+    match (&node.kind, value) {
+        (Kind::Object(properties), Value::Object(map)) => {
+            for property in properties {
+                path.push(Segment::Key(property.name.clone()));
+                match map.get(&property.name) {
+                    None | Some(Value::Null) if property.required => {
+                        errors.push(FieldError::error(json_path(path), format!("{} is required", label_for(&property.name))));
+                    }
+                    Some(child) => collect_missing(&property.node, child, path, errors),
+                    _ => {}
+                }
+                path.pop();
+            }
+        }
+        (Kind::Array { items, .. }, Value::Array(values)) => {
+            for (index, child) in values.iter().enumerate() {
+                path.push(Segment::Index(index));
+                collect_missing(items, child, path, errors);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
 
 fn collect_privacy(node: &Node, value: &Value, path: &mut Vec<Segment>, warnings: &mut Vec<FieldError>) {
     match (&node.kind, value) {

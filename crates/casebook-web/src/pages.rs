@@ -353,7 +353,35 @@ pub async fn patient_view(
     principal: Principal,
     Path((study_id, pseudonym)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let study = load_study(&state, &study_id).await?;
+    patient_page(&state, &principal, study_id, pseudonym, None).await
+}
+
+/// A refused step or query on a record is shown on the record's page, above its workflow,
+/// with the status of the refusal; other errors become the error page.
+async fn on_patient_page(
+    state: &AppState,
+    principal: &Principal,
+    study_id: String,
+    pseudonym: String,
+    outcome: Result<Response, WebError>,
+) -> Result<Response, WebError> {
+    match outcome {
+        Err(error @ (WebError::BadRequest(_) | WebError::Conflict(_))) => {
+            let page = patient_page(state, principal, study_id, pseudonym, Some(error.public_message())).await?;
+            Ok((error.status(), page).into_response())
+        }
+        other => other,
+    }
+}
+
+async fn patient_page(
+    state: &AppState,
+    principal: &Principal,
+    study_id: String,
+    pseudonym: String,
+    problem: Option<String>,
+) -> Result<Response, WebError> {
+    let study = load_study(state, &study_id).await?;
     let stored = read_patient(&state, &principal, &study_id, &pseudonym).await?;
     let record: Value = serde_json::from_str(&casebook_formats::native::folder::patient_to_json(&stored.patient))
         .map_err(|error| WebError::Internal(error.to_string()))?;
@@ -373,6 +401,7 @@ pub async fn patient_view(
         sections: record_sections(&record),
         signature: stored.signature,
         queries,
+        problem,
         study_id,
         pseudonym,
     };
@@ -396,10 +425,12 @@ pub async fn workflow(
     Path((study_id, pseudonym)): Path<(String, String)>,
     Form(form): Form<WorkflowForm>,
 ) -> Result<Response, WebError> {
-    match take_step(&state, &principal, &study_id, &pseudonym, form.version, &form.step, form.meaning, form.password, form.reason).await? {
-        Some(_) => Ok(Redirect::to(&format!("/studies/{study_id}/patients/{pseudonym}")).into_response()),
-        None => Ok(Redirect::to(&format!("/studies/{study_id}/patients")).into_response()),
-    }
+    let outcome = match take_step(&state, &principal, &study_id, &pseudonym, form.version, &form.step, form.meaning, form.password, form.reason).await {
+        Ok(Some(_)) => Ok(Redirect::to(&format!("/studies/{study_id}/patients/{pseudonym}")).into_response()),
+        Ok(None) => Ok(Redirect::to(&format!("/studies/{study_id}/patients")).into_response()),
+        Err(error) => Err(error),
+    };
+    on_patient_page(&state, &principal, study_id, pseudonym, outcome).await
 }
 
 /// Checks the role, the signer's password and the meaning, then takes the step; shared by the
@@ -507,8 +538,11 @@ pub async fn open_query(
 ) -> Result<Response, WebError> {
     principal.require(Capability::RaiseQueries)?;
     let actor = Actor::new(&principal.user.username);
-    state.store.open_query(&study_id, &pseudonym, &form.field, &form.question, &principal.scope(), &actor).await?;
-    Ok(Redirect::to(&format!("/studies/{study_id}/patients/{pseudonym}#queries")).into_response())
+    let outcome = match state.store.open_query(&study_id, &pseudonym, &form.field, &form.question, &principal.scope(), &actor).await {
+        Ok(_) => Ok(Redirect::to(&format!("/studies/{study_id}/patients/{pseudonym}#queries")).into_response()),
+        Err(error) => Err(error.into()),
+    };
+    on_patient_page(&state, &principal, study_id, pseudonym, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -677,7 +711,7 @@ pub async fn hpo_search(State(state): State<AppState>, _principal: Principal, Qu
                 format!(" <span class=\"muted\">({})</span>", escape(hit.matched_text))
             };
             html.push_str(&format!(
-                "<li role=\"none\"><button type=\"button\" role=\"option\" aria-selected=\"false\" class=\"suggestion\" data-id=\"{id}\">{id} {label}{matched}</button></li>",
+                "<li role=\"none\"><button type=\"button\" role=\"option\" aria-selected=\"false\" class=\"suggestion\" data-id=\"{id}\" data-label=\"{label}\">{id} {label}{matched}</button></li>",
                 id = hit.id,
                 label = escape(hit.label)
             ));

@@ -128,6 +128,8 @@ pub struct PatientPage {
     pub findings: Vec<Finding>,
     pub sections: Vec<RecordSection>,
     pub queries: Vec<DataQuery>,
+    /// Why the last step or query asked for was refused.
+    pub problem: Option<String>,
 }
 
 pub struct HistoryRow {

@@ -170,8 +170,6 @@ async fn export(study: Option<&str>, format: &str, out: &Path, database: &Databa
 
 /// Imports phenopackets into a study that is already in the registry.
 async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&str>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
-    // Loading the HPO takes about 50 ms: it overlaps with opening the registry.
-    let hpo = tokio::task::spawn_blocking(Hpo::embedded);
     let store = open(database).await?;
     let study_id = resolve_study(&store, study).await?;
     let study = store.load_study(&study_id).await?;
@@ -183,9 +181,8 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
             study.centers.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
         ),
     };
-    let hpo = hpo.await.context("loading the HPO")?;
     let bar = progress_bar("Reading");
-    let read = read_phenopackets(path, &study, &center, hpo, &mut |done, total| {
+    let read = read_phenopackets(path, &study, &center, Hpo::embedded(), &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
@@ -491,7 +488,7 @@ async fn add_demo_accounts(store: &Store, study: &casebook_domain::study::Study)
     let mut added = Vec::new();
     for (username, role, center) in accounts {
         let password = Password::generate()?;
-        store.add_user(&cli_actor(), &NewUser::new(Username::parse(&username)?, role, center)?, &password).await?;
+        store.add_user(&Actor::system(), &NewUser::new(Username::parse(&username)?, role, center)?, &password).await?;
         added.push((username, role.as_str(), password));
     }
     Ok(added)
@@ -522,7 +519,8 @@ async fn demo(out: &Path, serve_on: Option<std::net::SocketAddr>) -> anyhow::Res
     };
     let url = DatabaseUrl::sqlite_file(&database_file);
     let store = Store::connect(&url).await?;
-    store.import_study(&folder.study, &folder.patients, &cli_actor()).await?;
+    // The demo's records and accounts are Casebook's own doing, not a person's.
+    store.import_study(&folder.study, &folder.patients, &Actor::system()).await?;
     let study = store.load_study(folder.study.id.as_str()).await?;
     let patients = store.load_patients(folder.study.id.as_str()).await?;
     let html = write_study_report(&store, folder.study.id.as_str(), &out.join("report")).await?;

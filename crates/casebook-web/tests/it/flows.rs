@@ -189,6 +189,14 @@ web_test!(case_entry_shows_errors_beside_the_field_and_keeps_the_input, |world| 
     assert!(page.contains("aria-invalid=\"true\"") && page.contains("field-error"), "the error is beside the field");
     assert!(world.db.store.patient_in("small", "P-A9", &casebook_store::records::Scope::AllCenters).await.is_err(), "nothing was stored");
 
+    let incomplete = "pseudonym=P-A9&center=A&source=constructed&sex=male&vitalStatus=alive&features.0.id=HP%3A0000964&courses.0.id=C1&courses.0.start=2020-01";
+    let (status, page) = world.send(Some("entry.a"), "POST", "/studies/small/patients", Some(Body_::Form(incomplete.into()))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for (field, message) in [("f-features-0-label", "Label is required"), ("f-courses-0-drug", "Drug is required"), ("f-courses-0-phase", "Phase is required")] {
+        assert!(page.contains(&format!("id=\"{field}-error\"")), "{field} has its own error: {page}");
+        assert!(page.contains(message), "{message}");
+    }
+
     let other_center = "pseudonym=P-A9&center=B&source=constructed&sex=male&vitalStatus=alive";
     let (status, page) = world.send(Some("entry.a"), "POST", "/studies/small/patients", Some(Body_::Form(other_center.into()))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -275,6 +283,16 @@ web_test!(the_live_check_shows_mg_per_kg_per_day_converted_labs_and_dose_warning
     assert_eq!(status, StatusCode::OK, "{panel}");
     assert!(panel.contains("C1 (anakinra): 2.00 mg/kg/day"), "40 mg once daily at 20 kg: {panel}");
     assert!(panel.contains("1.2 mg/dL = 12 mg/L"), "1.2 mg/dL is 12 mg/L: {panel}");
+
+    // A half-typed feature elsewhere does not hide the doses.
+    let half_typed = format!("{}&features.0.id=HP%3A00009", [
+        "pseudonym=P-A5&center=A&source=constructed&sex=male&vitalStatus=alive&weights.0.date=2020-01-10&weights.0.kg=20",
+        "courses.0.id=C1&courses.0.drug=anakinra&courses.0.route=sc&courses.0.dose.value=40&courses.0.dose.unit=mg",
+        "courses.0.frequency=qd&courses.0.start=2020-01-15&courses.0.phase=before-definitive-therapy&courses.0.ongoing=yes",
+    ].join("&"));
+    let (_, panel) = world.send(Some("entry.a"), "POST", "/studies/small/check", Some(Body_::Form(half_typed))).await;
+    assert!(panel.contains("C1 (anakinra): 2.00 mg/kg/day"), "{panel}");
+    assert!(panel.contains("<code>features[0]</code> left out of these checks until it is complete"), "{panel}");
 
     let overdose = "pseudonym=P-A5&center=A&source=constructed&sex=male&vitalStatus=alive&weights.0.date=2020-01-10&weights.0.kg=20\
         &courses.0.id=C1&courses.0.drug=anakinra&courses.0.route=sc&courses.0.dose.value=400&courses.0.dose.unit=mg&courses.0.frequency=qd\

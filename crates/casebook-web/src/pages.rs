@@ -382,12 +382,12 @@ async fn patient_page(
     problem: Option<String>,
 ) -> Result<Response, WebError> {
     let study = load_study(state, &study_id).await?;
-    let stored = read_patient(&state, &principal, &study_id, &pseudonym).await?;
+    let stored = read_patient(state, principal, &study_id, &pseudonym).await?;
     let record: Value = serde_json::from_str(&casebook_formats::native::folder::patient_to_json(&stored.patient))
         .map_err(|error| WebError::Internal(error.to_string()))?;
     let queries = state.store.queries(&study_id, Some(&pseudonym), &principal.scope()).await?;
     let page = PatientPage {
-        layout: layout(&principal, format!("Patient {pseudonym}"), Some(&study)),
+        layout: layout(principal, format!("Patient {pseudonym}"), Some(&study)),
         center: stored.patient.center.to_string(),
         status: stored.status.to_string(),
         version: stored.version,
@@ -395,7 +395,7 @@ async fn patient_page(
         may_edit: principal.may(Capability::EditPatients),
         may_answer: principal.may(Capability::AnswerQueries),
         may_raise: principal.may(Capability::RaiseQueries),
-        steps: steps(&principal, stored.status),
+        steps: steps(principal, stored.status),
         meanings: SIGNATURE_MEANINGS,
         findings: findings(&check_patient(&stored.patient, &study)),
         sections: record_sections(&record),

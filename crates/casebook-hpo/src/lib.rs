@@ -80,7 +80,9 @@ pub struct Hpo {
     ids: Vec<(TermId, Slot)>,
     n_current: usize,
     graph: Graph,
-    search_index: SearchIndex,
+    /// Built on the first search: a third of the load time, and most users of a release (an
+    /// import validating terms, a report) never search.
+    search_index: OnceLock<SearchIndex>,
 }
 
 /// What an identifier points at in the term table.
@@ -163,8 +165,15 @@ impl Hpo {
         }
         let graph = Graph::new(terms.len(), &edges);
         let n_current = terms.iter().filter(|term| !term.obsolete).count();
-        let search_index = SearchIndex::build(&terms);
-        Ok(Hpo { data_version: parsed.data_version, format_version: parsed.format_version, terms, ids, n_current, graph, search_index })
+        Ok(Hpo {
+            data_version: parsed.data_version,
+            format_version: parsed.format_version,
+            terms,
+            ids,
+            n_current,
+            graph,
+            search_index: OnceLock::new(),
+        })
     }
 
     /// The release date, e.g. `"2025-01-16"` for `data-version: hp/releases/2025-01-16`. A
@@ -268,7 +277,7 @@ impl Hpo {
     /// assert_eq!((hits[0].label, hits[0].kind), ("Arthritis", MatchKind::Id));
     /// ```
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit<'_>> {
-        self.search_index.search(self, query, limit)
+        self.search_index.get_or_init(|| SearchIndex::build(&self.terms)).search(self, query, limit)
     }
 
     /// The table position of a term or alt id, resolved to the primary term.

@@ -259,15 +259,21 @@ impl<E: Oneof> OneofField for Option<E> {
 
 /// Builds canonical JSON text: 2-space indent, `": "` after keys, `[]` and `{}` for empty lists
 /// and objects — the layout of Python's `json.dumps(indent=2)`, which `MessageToJson` uses.
+/// Compact, it writes the same values without any whitespace, as serde_json does.
 #[derive(Debug)]
 pub struct Writer {
     out: String,
     depth: usize,
+    compact: bool,
 }
 
 impl Writer {
     pub(crate) fn new() -> Writer {
-        Writer { out: String::with_capacity(4096), depth: 0 }
+        Writer { out: String::with_capacity(4096), depth: 0, compact: false }
+    }
+
+    pub(crate) fn compact() -> Writer {
+        Writer { out: String::with_capacity(4096), depth: 0, compact: true }
     }
 
     pub(crate) fn finish(self) -> String {
@@ -275,6 +281,9 @@ impl Writer {
     }
 
     fn newline(&mut self) {
+        if self.compact {
+            return;
+        }
         self.out.push('\n');
         for _ in 0..self.depth {
             self.out.push_str("  ");
@@ -290,7 +299,15 @@ impl Writer {
     }
 
     pub(crate) fn double(&mut self, value: f64) {
-        write_double(&mut self.out, value);
+        if self.compact && value.is_finite() {
+            // serde_json's shortest round-trip form (`1e-5`, not Python's `1e-05`): the compact
+            // text is byte for byte what serializing the parsed canonical JSON with serde_json
+            // gives, which is how source documents have always been stored.
+            let number = serde_json::Number::from_f64(value).expect("a finite double is a JSON number");
+            write!(self.out, "{number}").expect("writing to a String cannot fail");
+        } else {
+            write_double(&mut self.out, value);
+        }
     }
 
     /// Writes an object whose members `f` adds.
@@ -348,7 +365,7 @@ impl ObjectWriter<'_> {
         self.empty = false;
         self.w.newline();
         self.w.string(key);
-        self.w.out.push_str(": ");
+        self.w.out.push_str(if self.w.compact { ":" } else { ": " });
         value.write_json(self.w);
     }
 }

@@ -153,6 +153,16 @@ pub trait Message: json::MessageJson + json::JsonField + Clone + PartialEq + fmt
         writer.finish()
     }
 
+    /// The canonical JSON without whitespace: the same keys, order and values as
+    /// [`Message::to_json`], written as serde_json writes a value (no spaces or newlines, doubles
+    /// in serde_json's shortest form, e.g. `1e-5`). Equal to `serde_json::to_string` of
+    /// [`Message::to_json_value`], without building the value.
+    fn to_compact_json(&self) -> String {
+        let mut writer = json::Writer::compact();
+        json::JsonField::write_json(self, &mut writer);
+        writer.finish()
+    }
+
     /// The canonical JSON as a `serde_json::Value`.
     fn to_json_value(&self) -> Json {
         serde_json::from_str(&self.to_json()).expect("the writer produces valid JSON")

@@ -265,11 +265,17 @@ impl Checker<'_> {
             }
         }
 
-        let excluded_at: HashMap<TermId, usize> = excluded.iter().copied().collect();
-        let observed_at: HashMap<TermId, usize> = observed.iter().copied().collect();
+        // No term is its own ancestor, so fewer than two terms cannot be redundant or contradict.
+        if observed.len() + excluded.len() < 2 {
+            return;
+        }
+        // A document has a few dozen features at most: scanning the lists is cheaper than hashing
+        // every ancestor. The last entry of a term wins, as in a map collected from the list.
+        let index_in =
+            |list: &[(TermId, usize)], term: TermId| list.iter().rev().find(|(listed, _)| *listed == term).map(|&(_, index)| index);
         for &(term, index) in &observed {
             for ancestor in self.hpo.ancestors(term) {
-                if let Some(&other) = excluded_at.get(&ancestor) {
+                if let Some(other) = index_in(&excluded, ancestor) {
                     let message = format!(
                         "{} is observed, but its ancestor {} is excluded at {}",
                         self.describe(term),
@@ -278,7 +284,7 @@ impl Checker<'_> {
                     );
                     self.push(Level::Error, type_path(path, index), Rule::ExcludedAncestor, message);
                 }
-                if let Some(&other) = observed_at.get(&ancestor) {
+                if let Some(other) = index_in(&observed, ancestor) {
                     let message = format!(
                         "{} at {} is an ancestor of the observed {} and adds nothing; keep the most specific term",
                         self.describe(ancestor),
@@ -289,8 +295,12 @@ impl Checker<'_> {
                 }
             }
         }
+        // An excluded term is redundant only under another excluded one.
+        if excluded.len() < 2 {
+            return;
+        }
         for &(term, index) in &excluded {
-            let ancestors: HashSet<TermId> = self.hpo.ancestors(term).into_iter().collect();
+            let ancestors = self.hpo.ancestors(term);
             if let Some(&(ancestor, other)) = excluded.iter().find(|(candidate, _)| ancestors.contains(candidate)) {
                 let message = format!(
                     "the excluded {} adds nothing: its ancestor {} is excluded at {}",

@@ -295,7 +295,7 @@ impl Store {
 
     /// Stores a study and its patients in one transaction: the study and centers are created or
     /// updated, each patient is created, replaced (its version goes up) or left as it is when
-    /// nothing changed. Patients already stored but absent here are kept. On any error nothing
+    /// nothing changed. A change to a signed or locked record refuses the whole import. Patients already stored but absent here are kept. On any error nothing
     /// is written.
     ///
     /// The audit trail gets, in the same transaction, an `import` event for the study when its
@@ -305,14 +305,6 @@ impl Store {
     pub async fn import_study(&self, study: &Study, patients: &[Patient], actor: &Actor) -> Result<ImportSummary, StoreError> {
         let study_id = study.id.as_str();
         let config = study_to_toml(study);
-        let records: Vec<(String, String, String, String, Vec<StoredZhuScore>)> = patients
-            .iter()
-            .map(|patient| {
-                let json = patient_to_json(patient);
-                let sha = sha256_hex(json.as_bytes());
-                (patient.pseudonym.to_string(), patient.center.to_string(), json, sha, StoredZhuScore::compute(study, patient))
-            })
-            .collect();
         let backend = self.backend();
         let mut summary = ImportSummary::default();
         with_db!(&self.db, |pool| {
@@ -356,50 +348,134 @@ impl Store {
                 .await
                 .doing("storing a center")?;
             }
-            for (pseudonym, center, json, sha, zhu_scores) in &records {
-                let existing: Option<(i64, String, String)> =
-                    sqlx::query_as("SELECT version, record_sha256, record_json FROM patient WHERE study_id = $1 AND pseudonym = $2")
-                        .bind(study_id)
-                        .bind(pseudonym)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .doing("reading a stored patient")?;
-                match existing {
-                    Some((_, stored_sha, _)) if &stored_sha == sha => summary.unchanged += 1,
-                    Some((version, stored_sha, stored_json)) => {
-                        sqlx::query(
-                            "UPDATE patient SET center_id = $3, version = $4, record_json = $5, record_sha256 = $6, updated_at = CURRENT_TIMESTAMP
-                             WHERE study_id = $1 AND pseudonym = $2",
-                        )
-                        .bind(study_id)
-                        .bind(pseudonym)
-                        .bind(center)
-                        .bind(version + 1)
-                        .bind(json)
-                        .bind(sha)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|source| refused_or_database(&format!("patient {pseudonym}"), source, "updating a patient"))?;
-                        summary.updated += 1;
-                        let old = Some((version, stored_sha.as_str(), stored_json.as_str()));
-                        events.extend(patient_events(study_id, pseudonym, old, (version + 1, sha, json), AuditAction::Update)?);
-                    }
-                    None => {
-                        sqlx::query("INSERT INTO patient (study_id, pseudonym, center_id, version, record_json, record_sha256) VALUES ($1, $2, $3, 1, $4, $5)")
+            // Centers are checked here rather than by the foreign key, so that a refusal still
+            // names its patient when many are inserted by one statement.
+            let centers: std::collections::HashSet<String> = sqlx::query_as("SELECT id FROM center WHERE study_id = $1")
+                .bind(study_id)
+                .fetch_all(&mut *tx)
+                .await
+                .doing("reading the study's centers")?
+                .into_iter()
+                .map(|(id,)| id)
+                .collect();
+            // Version and SHA-256 of every stored patient of the study, kept up to date as the
+            // import goes; a stored record itself is read only when it is replaced.
+            let mut stored: std::collections::HashMap<String, (i64, String)> = std::collections::HashMap::new();
+            // Signed and locked records: an import may leave them as they are, never change them.
+            let mut frozen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+            let rows: Vec<(String, i64, String, String)> =
+                sqlx::query_as("SELECT pseudonym, version, record_sha256, status FROM patient WHERE study_id = $1")
+                    .bind(study_id)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .doing("reading the stored patients")?;
+            for (pseudonym, version, sha, status) in rows {
+                if !records::RecordStatus::parse(&status).is_some_and(records::RecordStatus::is_editable) {
+                    frozen.insert(pseudonym.clone(), status);
+                }
+                stored.insert(pseudonym, (version, sha));
+            }
+            // In batches, so that only one batch of encoded records and audit events is in
+            // memory at a time, and new patients go in by one statement per batch.
+            for batch in import_batches(patients) {
+                let mut outcomes = Vec::with_capacity(batch.len());
+                for record in encode_records(study, batch) {
+                    let pseudonym = record.patient.pseudonym.as_str();
+                    let center = record.patient.center.as_str();
+                    let outcome = match stored.get(pseudonym) {
+                        Some((_, stored_sha)) if stored_sha == &record.sha => RecordOutcome::Unchanged,
+                        Some(_) if frozen.contains_key(pseudonym) => {
+                            return Err(StoreError::Refused {
+                                what: format!("patient {pseudonym}"),
+                                reason: format!("it is {}: unlock it, giving a reason, before importing a change", frozen[pseudonym]),
+                            });
+                        }
+                        _ if !centers.contains(center) => {
+                            return Err(StoreError::Refused {
+                                what: format!("patient {pseudonym}"),
+                                reason: "its center is not one of the study's centers".into(),
+                            });
+                        }
+                        Some((version, stored_sha)) => {
+                            let (version, stored_sha) = (*version, stored_sha.clone());
+                            let (stored_json,): (String,) =
+                                sqlx::query_as("SELECT record_json FROM patient WHERE study_id = $1 AND pseudonym = $2")
+                                    .bind(study_id)
+                                    .bind(pseudonym)
+                                    .fetch_one(&mut *tx)
+                                    .await
+                                    .doing("reading a stored patient")?;
+                            sqlx::query(
+                                "UPDATE patient SET center_id = $3, version = $4, record_json = $5, record_sha256 = $6, updated_at = CURRENT_TIMESTAMP
+                                 WHERE study_id = $1 AND pseudonym = $2",
+                            )
                             .bind(study_id)
                             .bind(pseudonym)
                             .bind(center)
-                            .bind(json)
-                            .bind(sha)
+                            .bind(version + 1)
+                            .bind(&record.json)
+                            .bind(&record.sha)
                             .execute(&mut *tx)
                             .await
-                            .map_err(|source| refused_or_database(&format!("patient {pseudonym}"), source, "storing a patient"))?;
-                        summary.created += 1;
-                        events.extend(patient_events(study_id, pseudonym, None, (1, sha, json), AuditAction::Create)?);
+                            .map_err(|source| refused_or_database(&format!("patient {pseudonym}"), source, "updating a patient"))?;
+                            RecordOutcome::Updated { version, stored_sha, stored_json }
+                        }
+                        None => RecordOutcome::Created,
+                    };
+                    match &outcome {
+                        RecordOutcome::Unchanged => {}
+                        RecordOutcome::Updated { version, .. } => {
+                            stored.insert(pseudonym.to_string(), (version + 1, record.sha.clone()));
+                        }
+                        RecordOutcome::Created => {
+                            stored.insert(pseudonym.to_string(), (1, record.sha.clone()));
+                        }
+                    }
+                    outcomes.push((record, outcome));
+                }
+                let created: Vec<&EncodedRecord> =
+                    outcomes.iter().filter(|(_, outcome)| matches!(outcome, RecordOutcome::Created)).map(|(record, _)| record).collect();
+                if let Some(first) = created.first() {
+                    let sql = insert_patients_statement(backend, created.len());
+                    let mut query = sqlx::query(&sql);
+                    for record in &created {
+                        query = query
+                            .bind(study_id)
+                            .bind(record.patient.pseudonym.as_str())
+                            .bind(record.patient.center.as_str())
+                            .bind(&record.json)
+                            .bind(&record.sha);
+                    }
+                    query.execute(&mut *tx).await.map_err(|source| {
+                        refused_or_database(&format!("patient {}", first.patient.pseudonym), source, "storing patients")
+                    })?;
+                }
+                for (record, outcome) in &outcomes {
+                    // Rewritten even for an unchanged record, as the study's settings may have
+                    // changed; a record without assessments that is new or unchanged has none stored.
+                    let has_no_scores = record.zhu_scores.is_empty() && !matches!(outcome, RecordOutcome::Updated { .. });
+                    if !has_no_scores {
+                        write_zhu_scores!(tx, study_id, record.patient.pseudonym.as_str(), &record.zhu_scores);
                     }
                 }
-                // Rewritten even for an unchanged record: the study's settings may have changed.
-                write_zhu_scores!(tx, study_id, pseudonym, zhu_scores);
+                for (record, outcome) in outcomes {
+                    let pseudonym = record.patient.pseudonym.as_str();
+                    match outcome {
+                        RecordOutcome::Unchanged => summary.unchanged += 1,
+                        RecordOutcome::Updated { version, stored_sha, stored_json } => {
+                            summary.updated += 1;
+                            let old = Some((version, stored_sha.as_str(), stored_json.as_str()));
+                            let new = (version + 1, record.sha.as_str(), record.json);
+                            events.extend(patient_events(study_id, pseudonym, old, new, AuditAction::Update)?);
+                        }
+                        RecordOutcome::Created => {
+                            summary.created += 1;
+                            events.extend(patient_events(study_id, pseudonym, None, (1, &record.sha, record.json), AuditAction::Create)?);
+                        }
+                    }
+                }
+                append_events!(tx, backend, actor, &events);
+                events.clear();
             }
             append_events!(tx, backend, actor, &events);
             tx.commit().await.doing("committing the import")?;
@@ -571,7 +647,7 @@ fn patient_events(
     study_id: &str,
     pseudonym: &str,
     old: Option<(i64, &str, &str)>,
-    new: (i64, &str, &str),
+    new: (i64, &str, String),
     action: AuditAction,
 ) -> Result<Vec<PendingEvent>, StoreError> {
     let mut events = vec![PendingEvent {
@@ -591,17 +667,104 @@ fn patient_events(
             record: patient_record(pseudonym),
             field: None,
             old_value: None,
-            new_value: Some(new.2.to_string()),
+            new_value: Some(new.2),
         }),
         Some((_, _, old_json)) => {
             let old_json = parse_stored_json(pseudonym, old_json)?;
-            let new_json: Value = serde_json::from_str(new.2).expect("patient_to_json writes valid JSON");
+            let new_json: Value = serde_json::from_str(&new.2).expect("patient_to_json writes valid JSON");
             events.extend(
                 field_changes(Some(&old_json), Some(&new_json)).into_iter().map(|change| field_event(action, study_id, pseudonym, change)),
             );
         }
     }
     Ok(events)
+}
+
+/// How many patients an import encodes, stores and audits at a time: enough to make one
+/// `INSERT` and one audit append per batch cheap, few enough to keep memory flat (a record with
+/// a kept phenopacket is about 7 KB, and its `create` event holds it again).
+const PATIENTS_PER_BATCH: usize = 500;
+
+/// A patient ready to store: its native JSON, that text's SHA-256 and its Zhu scores.
+struct EncodedRecord<'a> {
+    patient: &'a Patient,
+    json: String,
+    sha: String,
+    zhu_scores: Vec<StoredZhuScore>,
+}
+
+/// What an import does with one record.
+enum RecordOutcome {
+    Unchanged,
+    /// Replaced; `version`, `stored_sha` and `stored_json` are those of the replaced record.
+    Updated {
+        version: i64,
+        stored_sha: String,
+        stored_json: String,
+    },
+    Created,
+}
+
+/// Splits the patients into batches of at most [`PATIENTS_PER_BATCH`], also ending a batch
+/// before a pseudonym it already holds, so that a repeated patient sees the first one stored.
+fn import_batches(patients: &[Patient]) -> Vec<&[Patient]> {
+    let mut batches = Vec::new();
+    let mut start = 0;
+    let mut in_batch = std::collections::HashSet::new();
+    for (index, patient) in patients.iter().enumerate() {
+        if index - start == PATIENTS_PER_BATCH || !in_batch.insert(patient.pseudonym.as_str()) {
+            batches.push(&patients[start..index]);
+            start = index;
+            in_batch.clear();
+            in_batch.insert(patient.pseudonym.as_str());
+        }
+    }
+    if start < patients.len() {
+        batches.push(&patients[start..]);
+    }
+    batches
+}
+
+/// Encodes a batch of patients, on every core: serializing and hashing records is most of an
+/// import's own work. It runs before the batch's statements, so no query waits for it.
+fn encode_records<'a>(study: &Study, patients: &'a [Patient]) -> Vec<EncodedRecord<'a>> {
+    let encode = |patient: &'a Patient| {
+        let json = patient_to_json(patient);
+        let sha = sha256_hex(json.as_bytes());
+        EncodedRecord { patient, json, sha, zhu_scores: StoredZhuScore::compute(study, patient) }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    // Below a few dozen records a thread costs more than it saves.
+    if threads < 2 || patients.len() < 64 {
+        return patients.iter().map(encode).collect();
+    }
+    let chunk = patients.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let encode = &encode;
+        let workers: Vec<_> =
+            patients.chunks(chunk).map(|chunk| scope.spawn(move || chunk.iter().map(encode).collect::<Vec<_>>())).collect();
+        workers.into_iter().flat_map(|worker| worker.join().expect("encoding a record does not panic")).collect()
+    })
+}
+
+/// `INSERT` of `rows` new patients at version 1, five parameters per row: study, pseudonym,
+/// center, native JSON and its SHA-256. SQLite gets plain `?` placeholders: it looks numbered
+/// ones up by a linear search for every bound value, which made binding a batch quadratic.
+fn insert_patients_statement(backend: Backend, rows: usize) -> String {
+    let mut sql = String::from("INSERT INTO patient (study_id, pseudonym, center_id, version, record_json, record_sha256) VALUES ");
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        match backend {
+            Backend::Sqlite => sql.push_str("(?, ?, ?, 1, ?, ?)"),
+            Backend::Postgres => {
+                let n = row * 5;
+                sql.push_str(&format!("(${}, ${}, ${}, 1, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5));
+            }
+        }
+    }
+    sql
 }
 
 fn field_event(action: AuditAction, study_id: &str, pseudonym: &str, change: audit::FieldChange) -> PendingEvent {

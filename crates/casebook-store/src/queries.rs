@@ -128,7 +128,8 @@ impl Store {
     /// answer; the trail keeps both).
     pub async fn answer_query(&self, study_id: &str, id: i64, answer: &str, scope: &Scope, actor: &Actor) -> Result<(), StoreError> {
         let answer = required_text("an answer", "answer", answer)?;
-        self.settle_query(study_id, id, scope, actor, &[QueryStatus::Open, QueryStatus::Answered], QueryStatus::Answered, Some(answer)).await
+        self.settle_query(study_id, id, scope, actor, &[QueryStatus::Open, QueryStatus::Answered], QueryStatus::Answered, Some(answer))
+            .await
     }
 
     /// The coordinator closes a query, answered or not.
@@ -171,7 +172,10 @@ impl Store {
                     "UPDATE data_query SET status = 'answered', answer = $2, answered_by = $3, answered_at = CURRENT_TIMESTAMP WHERE id = $1",
                     AuditAction::QueryAnswer,
                 ),
-                _ => ("UPDATE data_query SET status = 'closed', closed_by = $3, closed_at = CURRENT_TIMESTAMP WHERE id = $1 AND $2 IS NULL", AuditAction::QueryClose),
+                _ => (
+                    "UPDATE data_query SET status = 'closed', closed_by = $3, closed_at = CURRENT_TIMESTAMP WHERE id = $1 AND $2 IS NULL",
+                    AuditAction::QueryClose,
+                ),
             };
             sqlx::query(sql).bind(id).bind(answer).bind(&actor.name).execute(&mut *tx).await.doing("updating a query")?;
             let mut detail = json!({"query": id, "status": to.as_str()});
@@ -206,7 +210,8 @@ impl Store {
             .doing("listing queries"))?;
         rows.into_iter()
             .map(|r| {
-                let status = QueryStatus::parse(&r.6).ok_or_else(|| StoreError::Corrupt { what: format!("query {}", r.0), detail: r.6.clone() })?;
+                let status =
+                    QueryStatus::parse(&r.6).ok_or_else(|| StoreError::Corrupt { what: format!("query {}", r.0), detail: r.6.clone() })?;
                 Ok(DataQuery {
                     id: r.0,
                     study_id: r.1,

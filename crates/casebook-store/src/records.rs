@@ -202,7 +202,14 @@ impl Store {
             .doing("listing patients"))?;
         rows.into_iter()
             .map(|(pseudonym, center_id, version, status, updated_at, unresolved_queries)| {
-                Ok(PatientListing { status: parse_status(&pseudonym, &status)?, pseudonym, center_id, version, updated_at, unresolved_queries })
+                Ok(PatientListing {
+                    status: parse_status(&pseudonym, &status)?,
+                    pseudonym,
+                    center_id,
+                    version,
+                    updated_at,
+                    unresolved_queries,
+                })
             })
             .collect()
     }
@@ -266,15 +273,17 @@ impl Store {
             if taken.is_some() {
                 return Err(StoreError::Refused { what, reason: "the pseudonym is already used in this study".into() });
             }
-            sqlx::query("INSERT INTO patient (study_id, pseudonym, center_id, version, record_json, record_sha256) VALUES ($1, $2, $3, 1, $4, $5)")
-                .bind(study_id)
-                .bind(pseudonym)
-                .bind(patient.center.as_str())
-                .bind(&json)
-                .bind(&sha)
-                .execute(&mut *tx)
-                .await
-                .map_err(|source| refused_or_database(&what, source, "storing a patient"))?;
+            sqlx::query(
+                "INSERT INTO patient (study_id, pseudonym, center_id, version, record_json, record_sha256) VALUES ($1, $2, $3, 1, $4, $5)",
+            )
+            .bind(study_id)
+            .bind(pseudonym)
+            .bind(patient.center.as_str())
+            .bind(&json)
+            .bind(&sha)
+            .execute(&mut *tx)
+            .await
+            .map_err(|source| refused_or_database(&what, source, "storing a patient"))?;
             write_zhu_scores!(tx, study_id, pseudonym, &zhu_scores);
             let event = PendingEvent {
                 action: AuditAction::Create,
@@ -293,7 +302,14 @@ impl Store {
     /// Deletes a record that is not signed (draft or complete) and still at `expected_version`,
     /// with its Zhu scores and data queries. Needs a reason from `actor`; the `delete` event keeps
     /// the whole record as its old value, so the trail still shows what was removed.
-    pub async fn delete_patient(&self, study_id: &str, pseudonym: &str, expected_version: i64, scope: &Scope, actor: &Actor) -> Result<(), StoreError> {
+    pub async fn delete_patient(
+        &self,
+        study_id: &str,
+        pseudonym: &str,
+        expected_version: i64,
+        scope: &Scope,
+        actor: &Actor,
+    ) -> Result<(), StoreError> {
         let what = format!("patient {pseudonym}");
         if actor.reason.as_deref().is_none_or(|reason| reason.trim().is_empty()) {
             return Err(StoreError::Refused { what, reason: "a deletion needs a reason".into() });
@@ -360,24 +376,22 @@ impl Store {
         let backend = self.backend();
         with_db!(&self.db, |pool| {
             let mut tx = begin_audited!(pool, backend);
-            let found: Option<(i64, String)> =
-                sqlx::query_as("SELECT version, status FROM patient WHERE study_id = $1 AND pseudonym = $2 AND ($3 IS NULL OR center_id = $3)")
-                    .bind(study_id)
-                    .bind(pseudonym)
-                    .bind(scope.center())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .doing("reading a patient's status")?;
+            let found: Option<(i64, String)> = sqlx::query_as(
+                "SELECT version, status FROM patient WHERE study_id = $1 AND pseudonym = $2 AND ($3 IS NULL OR center_id = $3)",
+            )
+            .bind(study_id)
+            .bind(pseudonym)
+            .bind(scope.center())
+            .fetch_optional(&mut *tx)
+            .await
+            .doing("reading a patient's status")?;
             let (version, status) = found.ok_or_else(|| not_found(study_id, pseudonym))?;
             if version != expected_version {
                 return Err(StoreError::Conflict { what, expected: expected_version, found: version });
             }
             let status = parse_status(pseudonym, &status)?;
             if !from.contains(&status) {
-                return Err(StoreError::Refused {
-                    what,
-                    reason: format!("a {status} record cannot be asked to {}", step.describe()),
-                });
+                return Err(StoreError::Refused { what, reason: format!("a {status} record cannot be asked to {}", step.describe()) });
             }
             let signing = match step {
                 Transition::Sign { meaning } => Some((actor.name.as_str(), meaning.as_str())),

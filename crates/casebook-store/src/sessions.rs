@@ -40,14 +40,13 @@ impl Store {
     /// What a session holds and when it expires, unless it is unknown or expired at `now` (Unix
     /// seconds).
     pub async fn load_session(&self, id: &str, now: i64) -> Result<Option<(String, i64)>, StoreError> {
-        let row: Option<(String, i64)> = with_db!(&self.db, |pool| sqlx::query_as(
-            "SELECT data, expires_at FROM web_session WHERE id = $1 AND expires_at > $2"
-        )
-        .bind(id)
-        .bind(now)
-        .fetch_optional(pool)
-        .await
-        .doing("reading a session"))?;
+        let row: Option<(String, i64)> =
+            with_db!(&self.db, |pool| sqlx::query_as("SELECT data, expires_at FROM web_session WHERE id = $1 AND expires_at > $2")
+                .bind(id)
+                .bind(now)
+                .fetch_optional(pool)
+                .await
+                .doing("reading a session"))?;
         Ok(row)
     }
 

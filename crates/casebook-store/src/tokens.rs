@@ -66,13 +66,12 @@ impl Store {
         if !token.starts_with(TOKEN_PREFIX) {
             return Ok(None);
         }
-        let row: Option<(i64,)> = with_db!(&self.db, |pool| sqlx::query_as(
-            "SELECT t.user_id FROM api_token t WHERE t.token_sha256 = $1 AND t.revoked = FALSE"
-        )
-        .bind(sha256_hex(token.as_bytes()))
-        .fetch_optional(pool)
-        .await
-        .doing("checking an API token"))?;
+        let row: Option<(i64,)> =
+            with_db!(&self.db, |pool| sqlx::query_as("SELECT t.user_id FROM api_token t WHERE t.token_sha256 = $1 AND t.revoked = FALSE")
+                .bind(sha256_hex(token.as_bytes()))
+                .fetch_optional(pool)
+                .await
+                .doing("checking an API token"))?;
         match row {
             Some((user_id,)) => Ok(self.user_by_id(user_id).await?.filter(|user| !user.disabled)),
             None => Ok(None),
@@ -81,7 +80,10 @@ impl Store {
 
     /// The tokens issued to a user, newest first.
     pub async fn api_tokens(&self, user: &User) -> Result<Vec<TokenInfo>, StoreError> {
-        let sql = format!("SELECT id, label, {}, revoked FROM api_token WHERE user_id = $1 ORDER BY id DESC", time_text(self.backend(), "created_at"));
+        let sql = format!(
+            "SELECT id, label, {}, revoked FROM api_token WHERE user_id = $1 ORDER BY id DESC",
+            time_text(self.backend(), "created_at")
+        );
         let rows: Vec<(i64, String, String, bool)> =
             with_db!(&self.db, |pool| sqlx::query_as(&sql).bind(user.id).fetch_all(pool).await.doing("listing API tokens"))?;
         Ok(rows.into_iter().map(|(id, label, created_at, revoked)| TokenInfo { id, label, created_at, revoked }).collect())

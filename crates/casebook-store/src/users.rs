@@ -437,7 +437,10 @@ impl Store {
 
     /// Until when the user's logins are refused, if they are now.
     async fn current_lock(&self, user_id: i64) -> Result<Option<String>, StoreError> {
-        let sql = format!("SELECT {} FROM app_user WHERE id = $1 AND locked_until > CURRENT_TIMESTAMP", time_text(self.backend(), "locked_until"));
+        let sql = format!(
+            "SELECT {} FROM app_user WHERE id = $1 AND locked_until > CURRENT_TIMESTAMP",
+            time_text(self.backend(), "locked_until")
+        );
         let row: Option<(String,)> =
             with_db!(&self.db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_optional(pool).await.doing("reading a lockout"))?;
         Ok(row.map(|(until,)| until))

@@ -49,7 +49,9 @@ pub async fn save_record(
     principal.require(Capability::EditPatients)?;
     let patient = match parse_patient_json(&record.to_string()) {
         Ok(patient) => patient,
-        Err(diagnostics) => return Ok(SaveOutcome::Invalid { errors: diagnostics.into_iter().map(|d| pinpoint(d.path, d.message)).collect() }),
+        Err(diagnostics) => {
+            return Ok(SaveOutcome::Invalid { errors: diagnostics.into_iter().map(|d| pinpoint(d.path, d.message)).collect() });
+        }
     };
     if let Some(center) = principal.center()
         && patient.center.as_str() != center
@@ -265,7 +267,8 @@ fn parse_leniently(record: &Value) -> (Result<Patient, Vec<casebook_domain::chec
         match parse_patient_json(&record.to_string()) {
             Ok(patient) => return (Ok(patient), left_out),
             Err(diagnostics) => {
-                let Some((item, message)) = diagnostics.iter().find_map(|d| innermost_item(&d.path).map(|item| (item, d.message.clone()))) else {
+                let Some((item, message)) = diagnostics.iter().find_map(|d| innermost_item(&d.path).map(|item| (item, d.message.clone())))
+                else {
                     return (Err(diagnostics), left_out);
                 };
                 if !remove_item(&mut record, &item) {
@@ -369,11 +372,10 @@ fn check_panel(study: &Study, record: &Value) -> String {
         path,
         message: format!("left out of these checks until it is complete: {message}"),
     }));
-    panel.findings.extend(
-        FormSchema::patient()
-            .privacy_warnings(record)
-            .into_iter()
-            .map(|warning| Finding { level: "warning", path: warning.path, message: warning.message }),
-    );
+    panel.findings.extend(FormSchema::patient().privacy_warnings(record).into_iter().map(|warning| Finding {
+        level: "warning",
+        path: warning.path,
+        message: warning.message,
+    }));
     panel.render().unwrap_or_else(|error| format!("<p class=\"error\">{error}</p>"))
 }

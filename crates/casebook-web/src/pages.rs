@@ -425,7 +425,19 @@ pub async fn workflow(
     Path((study_id, pseudonym)): Path<(String, String)>,
     Form(form): Form<WorkflowForm>,
 ) -> Result<Response, WebError> {
-    let outcome = match take_step(&state, &principal, &study_id, &pseudonym, form.version, &form.step, form.meaning, form.password, form.reason).await {
+    let outcome = match take_step(
+        &state,
+        &principal,
+        &study_id,
+        &pseudonym,
+        form.version,
+        &form.step,
+        form.meaning,
+        form.password,
+        form.reason,
+    )
+    .await
+    {
         Ok(Some(_)) => Ok(Redirect::to(&format!("/studies/{study_id}/patients/{pseudonym}")).into_response()),
         Ok(None) => Ok(Redirect::to(&format!("/studies/{study_id}/patients")).into_response()),
         Err(error) => Err(error),

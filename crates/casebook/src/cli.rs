@@ -122,10 +122,12 @@ autoimmunity or malignancy gives 5 (5A, 5M, 5AM).")]
     #[command(subcommand)]
     User(UserCommand),
     /// Serve the multi-center web application (pages and JSON API) on a registry
-    #[command(after_help = "Examples:\n  casebook serve\n  casebook serve --listen 0.0.0.0:8440 --database postgres://casebook@db.example.org/casebook\n\n\
+    #[command(
+        after_help = "Examples:\n  casebook serve\n  casebook serve --listen 0.0.0.0:8440 --database postgres://casebook@db.example.org/casebook\n\n\
 Add the first administrator with `casebook user add admin --role administrator` before logging in. \
 The session cookie is sent only over HTTPS unless the server listens on a loopback address: put a TLS proxy in front of a shared server \
-(it must pass the Host and Origin headers through unchanged).")]
+(it must pass the Host and Origin headers through unchanged)."
+    )]
     Serve {
         /// The address and port to listen on
         #[arg(long, default_value = "127.0.0.1:8440")]

@@ -479,7 +479,8 @@ async fn serve(listen: std::net::SocketAddr, database: &DatabaseArgs) -> anyhow:
 
 /// One demo account per role and per center of the study, with fresh passwords.
 async fn add_demo_accounts(store: &Store, study: &casebook_domain::study::Study) -> anyhow::Result<Vec<(String, &'static str, Password)>> {
-    let mut accounts: Vec<(String, Role, Option<Slug>)> = vec![("admin".into(), Role::Administrator, None), ("coordinator".into(), Role::Coordinator, None)];
+    let mut accounts: Vec<(String, Role, Option<Slug>)> =
+        vec![("admin".into(), Role::Administrator, None), ("coordinator".into(), Role::Coordinator, None)];
     for center in &study.centers {
         let name = center.id.as_str().to_lowercase();
         accounts.push((format!("lead.{name}"), Role::CenterLead, Some(center.id.clone())));

@@ -1,9 +1,11 @@
 //! Phenopacket files: reading a file, a folder or a zip of them into a study, and writing a
 //! study's patients as one phenopacket per patient into a folder or a zip.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use casebook_domain::check::{Diagnostic, Level, check_patient};
 use casebook_domain::patient::{Patient, Slug};
@@ -13,7 +15,7 @@ use casebook_phenopackets::{Message, Phenopacket, PhenopacketsError, validate};
 
 use crate::error::{Finding, FormatError};
 use crate::phenopacket::export::patient_to_phenopacket;
-use crate::phenopacket::import::{PHENOPACKET_FORMAT, phenopacket_to_patient, record_fingerprint};
+use crate::phenopacket::import::{PHENOPACKET_FORMAT, map_phenopacket, record_fingerprint};
 
 /// Phenopackets read into patients of a study.
 #[derive(Debug, Clone)]
@@ -30,6 +32,9 @@ pub struct PhenopacketImport {
 /// Reads one phenopacket file, every `.json` file under a folder, or every `.json` entry of a
 /// zip, as patients of `center` in `study`. All or nothing: any file with an error refuses the
 /// run, and the error lists every problem of every file.
+///
+/// Files are read, parsed, checked and mapped on every core; the results are put together in
+/// file order, so findings, duplicates and patients come out as a one-by-one reading gives them.
 pub fn read_phenopackets(
     path: &Path,
     study: &Study,
@@ -43,38 +48,78 @@ pub fn read_phenopackets(
             reason: format!("center `{center}` is not one of the study's centers"),
         });
     }
-    let inputs = read_inputs(path)?;
-    let mut import = PhenopacketImport { patients: Vec::new(), files: inputs.len(), findings: Vec::new(), kept_verbatim: Vec::new() };
+    let inputs = Inputs::of(path)?;
+    let files = on_every_core(inputs.len(), progress, |index| read_phenopacket(&inputs, index, study, center, hpo));
+    let mut import = PhenopacketImport {
+        patients: Vec::with_capacity(files.len()),
+        files: files.len(),
+        findings: Vec::new(),
+        kept_verbatim: Vec::new(),
+    };
     let mut seen = HashSet::new();
-    for (done, (name, text)) in inputs.iter().enumerate() {
-        progress(done, inputs.len());
-        let error = |path: &str, rule: &str, message: String| {
+    for (index, file) in files.into_iter().enumerate() {
+        let name = inputs.name(index);
+        let file = file?;
+        import.findings.extend(file.findings);
+        match file.mapped {
+            None => {}
+            Some(Ok(mapped)) => {
+                if !seen.insert(mapped.patient.pseudonym.clone()) {
+                    let message = format!("patient {} is in more than one file", mapped.patient.pseudonym);
+                    import.findings.push(error_finding(name, "id", "duplicate-pseudonym", message));
+                }
+                import.findings.extend(mapped.diagnostics.into_iter().map(|diagnostic| Finding::new(name, diagnostic)));
+                if !mapped.kept_verbatim.is_empty() {
+                    import.kept_verbatim.push((name.to_path_buf(), mapped.kept_verbatim));
+                }
+                import.patients.push(mapped.patient);
+            }
+            Some(Err(problems)) => import.findings.extend(problems.into_iter().map(|d| Finding::new(name, d))),
+        }
+    }
+    if import.findings.iter().any(Finding::is_error) {
+        return Err(FormatError::Invalid { findings: import.findings });
+    }
+    Ok(import)
+}
+
+/// What reading one file gave, before the files are put together.
+struct PhenopacketFile {
+    /// Schema errors, or the warnings of the phenopacket-tools rules.
+    findings: Vec<Finding>,
+    /// The mapped patient, or why it could not be mapped; `None` when the file did not parse.
+    mapped: Option<Result<MappedFile, Vec<Diagnostic>>>,
+}
+
+/// A mapped patient with the diagnostics of Casebook's rules and of the mapping.
+struct MappedFile {
+    patient: Patient,
+    diagnostics: Vec<Diagnostic>,
+    kept_verbatim: Vec<String>,
+}
+
+/// Reads, parses, checks and maps input `index`: everything about one file that does not depend
+/// on the others.
+fn read_phenopacket(inputs: &Inputs, index: usize, study: &Study, center: &Slug, hpo: &Hpo) -> Result<PhenopacketFile, FormatError> {
+    let name = inputs.name(index);
+    let text = inputs.text(index)?;
+    let phenopacket = match Phenopacket::from_json(&text) {
+        Ok(phenopacket) => phenopacket,
+        Err(PhenopacketsError::Invalid { errors }) => {
+            let findings = errors.iter().map(|e| error_finding(name, &e.path, "invalid-phenopacket", e.reason.to_string())).collect();
+            return Ok(PhenopacketFile { findings, mapped: None });
+        }
+        Err(other) => {
+            return Ok(PhenopacketFile { findings: vec![error_finding(name, "", "invalid-json", other.to_string())], mapped: None });
+        }
+    };
+    drop(text);
+    // The schema's further rules (labels, prefixes, obsolete terms) are reported, not enforced:
+    // published phenopackets predate the HPO release Casebook ships.
+    let findings = validate(&phenopacket, hpo)
+        .into_iter()
+        .map(|issue| {
             Finding::new(
-                name,
-                Diagnostic {
-                    level: Level::Error,
-                    path: path.trim_start_matches("$.").to_string(),
-                    rule: rule.into(),
-                    message,
-                    source: None,
-                },
-            )
-        };
-        let phenopacket = match Phenopacket::from_json(text) {
-            Ok(phenopacket) => phenopacket,
-            Err(PhenopacketsError::Invalid { errors }) => {
-                import.findings.extend(errors.iter().map(|e| error(&e.path, "invalid-phenopacket", e.reason.to_string())));
-                continue;
-            }
-            Err(other) => {
-                import.findings.push(error("", "invalid-json", other.to_string()));
-                continue;
-            }
-        };
-        // The schema's further rules (labels, prefixes, obsolete terms) are reported, not enforced:
-        // published phenopackets predate the HPO release Casebook ships.
-        for issue in validate(&phenopacket, hpo) {
-            import.findings.push(Finding::new(
                 name,
                 Diagnostic {
                     level: Level::Warning,
@@ -83,79 +128,134 @@ pub fn read_phenopackets(
                     message: issue.message,
                     source: None,
                 },
-            ));
-        }
-        match phenopacket_to_patient(&phenopacket.to_json_value(), center, &study.drugs) {
-            Ok(mapped) => {
-                if !seen.insert(mapped.patient.pseudonym.clone()) {
-                    import.findings.push(error(
-                        "id",
-                        "duplicate-pseudonym",
-                        format!("patient {} is in more than one file", mapped.patient.pseudonym),
-                    ));
-                }
-                for diagnostic in check_patient(&mapped.patient, study).into_iter().chain(mapped.warnings) {
-                    import.findings.push(Finding::new(name, diagnostic));
-                }
-                if !mapped.kept_verbatim.is_empty() {
-                    import.kept_verbatim.push((name.clone(), mapped.kept_verbatim));
-                }
-                import.patients.push(mapped.patient);
-            }
-            Err(problems) => import.findings.extend(problems.into_iter().map(|d| Finding::new(name, d))),
-        }
-    }
-    progress(inputs.len(), inputs.len());
-    if import.findings.iter().any(Finding::is_error) {
-        return Err(FormatError::Invalid { findings: import.findings });
-    }
-    Ok(import)
+            )
+        })
+        .collect();
+    let mapped = map_phenopacket(&phenopacket, center, &study.drugs).map(|mapped| {
+        let diagnostics = check_patient(&mapped.patient, study).into_iter().chain(mapped.warnings).collect();
+        MappedFile { patient: mapped.patient, diagnostics, kept_verbatim: mapped.kept_verbatim }
+    });
+    Ok(PhenopacketFile { findings, mapped: Some(mapped) })
 }
 
-/// The `(name, text)` of every input: the file, the `.json` files under a folder (sorted), or the
-/// `.json` entries of a zip (named `archive.zip/entry.json`).
-fn read_inputs(path: &Path) -> Result<Vec<(PathBuf, String)>, FormatError> {
-    let io = |source| FormatError::Io { path: path.to_path_buf(), source };
-    if path.is_dir() {
-        let mut files = Vec::new();
-        let mut stack = vec![path.to_path_buf()];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).map_err(io)? {
-                let entry_path = entry.map_err(io)?.path();
-                if entry_path.is_dir() {
-                    stack.push(entry_path);
-                } else if entry_path.extension().is_some_and(|ext| ext == "json") {
-                    files.push(entry_path);
+/// An error of a file at a JSON path (`$.` left out, as Casebook's findings write paths).
+fn error_finding(name: &Path, path: &str, rule: &str, message: String) -> Finding {
+    Finding::new(
+        name,
+        Diagnostic { level: Level::Error, path: path.trim_start_matches("$.").to_string(), rule: rule.into(), message, source: None },
+    )
+}
+
+/// How many inputs a thread takes at a time: few enough to share the work evenly, enough that
+/// taking them costs nothing.
+const INPUTS_PER_TAKE: usize = 8;
+
+/// Runs `work` on `0..count` on every core and gives the results in index order. `progress` is
+/// called from this thread only, with the number done so far and `count`.
+fn on_every_core<T: Send>(count: usize, progress: &mut dyn FnMut(usize, usize), work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    // Each thread takes the next few inputs until none are left, and keeps what it made.
+    let take_and_work = |on_done: &mut dyn FnMut()| {
+        let mut made = Vec::new();
+        loop {
+            let start = next.fetch_add(INPUTS_PER_TAKE, Ordering::Relaxed);
+            if start >= count {
+                return made;
+            }
+            for index in start..count.min(start + INPUTS_PER_TAKE) {
+                made.push((index, work(index)));
+            }
+            done.fetch_add(count.min(start + INPUTS_PER_TAKE) - start, Ordering::Relaxed);
+            on_done();
+        }
+    };
+    progress(0, count);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(count.div_ceil(INPUTS_PER_TAKE)).max(1);
+    let parts = std::thread::scope(|scope| {
+        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(|| take_and_work(&mut || {}))).collect();
+        let mut parts = vec![take_and_work(&mut || progress(done.load(Ordering::Relaxed), count))];
+        parts.extend(workers.into_iter().map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))));
+        parts
+    });
+    progress(count, count);
+    let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None).take(count).collect();
+    for (index, result) in parts.into_iter().flatten() {
+        results[index] = Some(result);
+    }
+    results.into_iter().map(|result| result.expect("every input is worked on once")).collect()
+}
+
+/// The inputs of a run: the file, the `.json` files under a folder (sorted), or the `.json`
+/// entries of a zip (named `archive.zip/entry.json`). Files are read when they are worked on, so
+/// that a folder is never in memory all at once; a zip's entries are read up front, in one pass.
+enum Inputs {
+    Files(Vec<PathBuf>),
+    Texts(Vec<(PathBuf, String)>),
+}
+
+impl Inputs {
+    fn of(path: &Path) -> Result<Inputs, FormatError> {
+        let io = |source| FormatError::Io { path: path.to_path_buf(), source };
+        if path.is_dir() {
+            let mut files = Vec::new();
+            let mut stack = vec![path.to_path_buf()];
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).map_err(io)? {
+                    let entry_path = entry.map_err(io)?.path();
+                    if entry_path.is_dir() {
+                        stack.push(entry_path);
+                    } else if entry_path.extension().is_some_and(|ext| ext == "json") {
+                        files.push(entry_path);
+                    }
                 }
             }
+            files.sort();
+            return Ok(Inputs::Files(files));
         }
-        files.sort();
-        return files
-            .into_iter()
-            .map(|file| {
-                std::fs::read_to_string(&file).map(|text| (file.clone(), text)).map_err(|source| FormatError::Io { path: file, source })
-            })
-            .collect();
-    }
-    if path.extension().is_some_and(|ext| ext == "zip") {
-        let file = std::fs::File::open(path).map_err(io)?;
-        let mut archive =
-            zip::ZipArchive::new(file).map_err(|e| FormatError::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?;
-        let mut inputs = Vec::new();
-        for index in 0..archive.len() {
-            let mut entry =
-                archive.by_index(index).map_err(|e| FormatError::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?;
-            let name = entry.name().map(|name| name.to_string()).unwrap_or_default();
-            if entry.is_file() && name.ends_with(".json") {
-                let mut text = String::new();
-                entry.read_to_string(&mut text).map_err(io)?;
-                inputs.push((path.join(name), text));
+        if path.extension().is_some_and(|ext| ext == "zip") {
+            let file = std::fs::File::open(path).map_err(io)?;
+            let mut archive =
+                zip::ZipArchive::new(file).map_err(|e| FormatError::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?;
+            let mut inputs = Vec::new();
+            for index in 0..archive.len() {
+                let mut entry =
+                    archive.by_index(index).map_err(|e| FormatError::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?;
+                let name = entry.name().map(|name| name.to_string()).unwrap_or_default();
+                if entry.is_file() && name.ends_with(".json") {
+                    let mut text = String::new();
+                    entry.read_to_string(&mut text).map_err(io)?;
+                    inputs.push((path.join(name), text));
+                }
             }
+            inputs.sort_by(|a, b| a.0.cmp(&b.0));
+            return Ok(Inputs::Texts(inputs));
         }
-        inputs.sort_by(|a, b| a.0.cmp(&b.0));
-        return Ok(inputs);
+        Ok(Inputs::Files(vec![path.to_path_buf()]))
     }
-    Ok(vec![(path.to_path_buf(), std::fs::read_to_string(path).map_err(io)?)])
+
+    fn len(&self) -> usize {
+        match self {
+            Inputs::Files(files) => files.len(),
+            Inputs::Texts(texts) => texts.len(),
+        }
+    }
+
+    fn name(&self, index: usize) -> &Path {
+        match self {
+            Inputs::Files(files) => &files[index],
+            Inputs::Texts(texts) => &texts[index].0,
+        }
+    }
+
+    fn text(&self, index: usize) -> Result<Cow<'_, str>, FormatError> {
+        match self {
+            Inputs::Files(files) => std::fs::read_to_string(&files[index])
+                .map(Cow::Owned)
+                .map_err(|source| FormatError::Io { path: files[index].clone(), source }),
+            Inputs::Texts(texts) => Ok(Cow::Borrowed(&texts[index].1)),
+        }
+    }
 }
 
 /// The phenopacket of one patient: the document it was imported from while the record is
@@ -220,16 +320,17 @@ pub struct PhenopacketCheck {
 /// Checks every phenopacket of a file, folder or zip: the schema's JSON mapping, then the
 /// phenopacket-tools rules against the vendored HPO (errors and warnings as the rules define).
 pub fn validate_phenopackets(path: &Path, hpo: &Hpo) -> Result<PhenopacketCheck, FormatError> {
-    let inputs = read_inputs(path)?;
+    let inputs = Inputs::of(path)?;
     let mut findings = Vec::new();
-    for (name, text) in &inputs {
+    for index in 0..inputs.len() {
+        let (name, text) = (inputs.name(index), inputs.text(index)?);
         let diagnostic = |level, path: &str, rule: &str, message: String| {
             Finding::new(
                 name,
                 Diagnostic { level, path: path.trim_start_matches("$.").to_string(), rule: rule.into(), message, source: None },
             )
         };
-        match casebook_phenopackets::Document::from_json(text) {
+        match casebook_phenopackets::Document::from_json(&text) {
             Ok(document) => {
                 for phenopacket in document.phenopackets() {
                     for issue in validate(phenopacket, hpo) {

@@ -4,12 +4,25 @@
 //! other phenopacket is mapped field by field into the parts the domain holds; the whole
 //! document is kept verbatim with the record, and every element the record could not hold is
 //! listed by its JSON path, so that exporting the unchanged record gives the document back.
+//!
+//! The mapping reads the typed message the strict reader gave, not a JSON value: the document is
+//! parsed once, and the kept copy is written from the message as compact canonical JSON.
+
+use std::fmt::Write as _;
 
 use casebook_domain::check::{Diagnostic, Level};
 use casebook_domain::code::{Code, CodeSystem, Curie};
 use casebook_domain::date::{Age, PartialDate};
 use casebook_domain::drug::{Dose, DoseUnit, DrugCatalog};
 use casebook_domain::patient::*;
+use casebook_phenopackets::genomic_interpretation::Call;
+use casebook_phenopackets::measurement::MeasurementValue;
+use casebook_phenopackets::medical_action::Action;
+use casebook_phenopackets::time_element::Element;
+use casebook_phenopackets::{
+    Individual, KaryotypicSex, MedicalAction, Message, OntologyClass, Phenopacket, TimeElement, Timestamp, Treatment, VariationDescriptor,
+    value, vital_status,
+};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -33,21 +46,46 @@ pub struct Mapped {
 /// The SHA-256 of a record in its canonical form without its source document: the fingerprint
 /// that tells whether a record still is what was imported.
 pub fn record_fingerprint(patient: &Patient) -> String {
-    let bare = Patient { source_document: None, ..patient.clone() };
-    Sha256::digest(patient_to_json(&bare).as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    let json = if patient.source_document.is_none() {
+        patient_to_json(patient)
+    } else {
+        patient_to_json(&Patient { source_document: None, ..patient.clone() })
+    };
+    let mut hex = String::with_capacity(64);
+    for byte in Sha256::digest(json.as_bytes()) {
+        write!(hex, "{byte:02x}").expect("writing to a String cannot fail");
+    }
+    hex
 }
 
-fn text<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
-    value.get(key).and_then(Value::as_str)
+/// A text field of the schema as the canonical JSON has it: an empty text is left out there,
+/// so it counts as absent here too.
+fn non_empty(text: &str) -> Option<&str> {
+    (!text.is_empty()).then_some(text)
 }
 
-fn items<'a>(value: &'a Value, key: &str) -> &'a [Value] {
-    value.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+/// The id of an ontology class that is set and has one.
+fn id_of(class: Option<&OntologyClass>) -> Option<&str> {
+    class.and_then(|class| non_empty(&class.id))
+}
+
+/// A double the canonical JSON writes as a number: 0 is left out there and NaN and the
+/// infinities are strings, so none of them counts as a value.
+fn number(value: f64) -> Option<f64> {
+    (value.to_bits() != 0 && value.is_finite()).then_some(value)
 }
 
 /// `2014-10-09T00:00:00Z` → `2014-10-09`.
-fn date_of(timestamp: &str) -> Option<PartialDate> {
-    PartialDate::parse(timestamp.get(..10)?).ok()
+fn date_of(timestamp: &Timestamp) -> Option<PartialDate> {
+    PartialDate::parse(timestamp.to_string().get(..10)?).ok()
+}
+
+/// The date of a time element given as a timestamp.
+fn timestamp_date(element: Option<&TimeElement>) -> Option<PartialDate> {
+    match element?.element.as_ref()? {
+        Element::Timestamp(timestamp) => date_of(timestamp),
+        _ => None,
+    }
 }
 
 /// `P3Y6M`, `P1M`, `P2W`, `P10D` → whole months (weeks and days round down).
@@ -73,28 +111,41 @@ pub fn months_of(duration: &str) -> Option<i64> {
     number.is_empty().then_some(months)
 }
 
-/// Reads a phenopacket (canonical JSON) as a patient of a center.
+/// Reads a phenopacket given as a JSON value as a patient of a center (see [`map_phenopacket`]);
+/// a value that does not follow the schema is one error.
 pub fn phenopacket_to_patient(document: &Value, center: &Slug, drugs: &DrugCatalog) -> Result<Mapped, Vec<Diagnostic>> {
-    if let Some(record) = casebook_record(document) {
-        let patient = parse_patient_json(&record)?;
+    let phenopacket = Phenopacket::from_json_value(document).map_err(|error| {
+        vec![Diagnostic {
+            level: Level::Error,
+            path: String::new(),
+            rule: "invalid-phenopacket".into(),
+            message: error.to_string(),
+            source: None,
+        }]
+    })?;
+    map_phenopacket(&phenopacket, center, drugs)
+}
+
+/// Maps a phenopacket to a patient of a center: the Casebook record a Casebook export carries,
+/// or else what a record can hold, with the whole document kept as its compact canonical JSON.
+pub fn map_phenopacket(phenopacket: &Phenopacket, center: &Slug, drugs: &DrugCatalog) -> Result<Mapped, Vec<Diagnostic>> {
+    if let Some(record) = casebook_record(phenopacket) {
+        let patient = parse_patient_json(record)?;
         return Ok(Mapped { patient, kept_verbatim: Vec::new(), warnings: Vec::new() });
     }
     let mut map = Mapper { kept: Vec::new(), warnings: Vec::new() };
-    let patient = map.patient(document, center, drugs)?;
-    let content = serde_json::to_string(document).expect("a JSON value always serializes");
-    let mut patient = patient;
-    patient.source_document = Some(SourceDocument { format: PHENOPACKET_FORMAT.into(), content, record_fingerprint: String::new() });
-    let fingerprint = record_fingerprint(&patient);
-    if let Some(source) = patient.source_document.as_mut() {
-        source.record_fingerprint = fingerprint;
-    }
+    let mut patient = map.patient(phenopacket, center, drugs)?;
+    // Fingerprinted before the source document is attached, which the fingerprint leaves out.
+    let record_fingerprint = record_fingerprint(&patient);
+    patient.source_document =
+        Some(SourceDocument { format: PHENOPACKET_FORMAT.into(), content: phenopacket.to_compact_json(), record_fingerprint });
     Ok(Mapped { patient, kept_verbatim: map.kept, warnings: map.warnings })
 }
 
 /// The Casebook record a Casebook export put into `metaData.externalReferences`.
-fn casebook_record(document: &Value) -> Option<String> {
-    let references = document.get("metaData")?.get("externalReferences")?.as_array()?;
-    references.iter().find(|r| text(r, "id") == Some(CASEBOOK_RECORD_REFERENCE)).and_then(|r| text(r, "description")).map(str::to_string)
+fn casebook_record(phenopacket: &Phenopacket) -> Option<&str> {
+    let references = &phenopacket.meta_data.as_ref()?.external_references;
+    references.iter().find(|r| r.id == CASEBOOK_RECORD_REFERENCE).and_then(|r| non_empty(&r.description))
 }
 
 struct Mapper {
@@ -107,26 +158,27 @@ impl Mapper {
         self.kept.push(path.into());
     }
 
-    fn patient(&mut self, d: &Value, center: &Slug, drugs: &DrugCatalog) -> Result<Patient, Vec<Diagnostic>> {
-        let id = text(d, "id").unwrap_or_default();
+    fn patient(&mut self, d: &Phenopacket, center: &Slug, drugs: &DrugCatalog) -> Result<Patient, Vec<Diagnostic>> {
+        let id = d.id.as_str();
         let pseudonym = Pseudonym::parse(id).map_err(|e| {
             vec![Diagnostic { level: Level::Error, path: "id".into(), rule: "invalid-value".into(), message: e.to_string(), source: None }]
         })?;
-        let subject = d.get("subject").cloned().unwrap_or(Value::Null);
-        let sex = match text(&subject, "sex") {
-            Some("MALE") => Sex::Male,
-            Some("FEMALE") => Sex::Female,
+        let no_subject = Individual::default();
+        let subject = d.subject.as_ref().unwrap_or(&no_subject);
+        let sex = match subject.sex {
+            casebook_phenopackets::Sex::Male => Sex::Male,
+            casebook_phenopackets::Sex::Female => Sex::Female,
             _ => Sex::Unknown,
         };
         let birth =
-            text(&subject, "dateOfBirth").and_then(date_of).and_then(|d| PartialDate::year_month(d.year_value(), d.month_value()?).ok());
-        let vital_status = match subject.get("vitalStatus").and_then(|v| text(v, "status")) {
-            Some("ALIVE") => VitalStatus::Alive,
-            Some("DECEASED") => VitalStatus::Deceased,
+            subject.date_of_birth.as_ref().and_then(date_of).and_then(|d| PartialDate::year_month(d.year_value(), d.month_value()?).ok());
+        let vital_status = match subject.vital_status.as_ref().map(|v| v.status) {
+            Some(vital_status::Status::Alive) => VitalStatus::Alive,
+            Some(vital_status::Status::Deceased) => VitalStatus::Deceased,
             _ => VitalStatus::Unknown,
         };
-        let last_follow_up = match subject.get("timeAtLastEncounter") {
-            Some(time) => match text(time, "timestamp").and_then(date_of) {
+        let last_follow_up = match &subject.time_at_last_encounter {
+            Some(time) => match timestamp_date(Some(time)) {
                 Some(date) => Some(date),
                 None => {
                     self.keep("$.subject.timeAtLastEncounter");
@@ -135,18 +187,22 @@ impl Mapper {
             },
             None => None,
         };
-        for key in ["alternateIds", "karyotypicSex", "taxonomy", "gender", "description"] {
-            if subject.get(key).is_some() {
+        let kept_subject_fields = [
+            ("alternateIds", !subject.alternate_ids.is_empty()),
+            ("karyotypicSex", subject.karyotypic_sex != KaryotypicSex::UnknownKaryotype),
+            ("taxonomy", subject.taxonomy.is_some()),
+            ("gender", subject.gender.is_some()),
+        ];
+        for (key, set) in kept_subject_fields {
+            if set {
                 self.keep(format!("$.subject.{key}"));
             }
         }
-        if subject.get("vitalStatus").is_some_and(|v| v.get("causeOfDeath").is_some() || v.get("survivalTimeInDays").is_some()) {
+        if subject.vital_status.as_ref().is_some_and(|v| v.cause_of_death.is_some() || v.survival_time_in_days != 0) {
             self.keep("$.subject.vitalStatus");
         }
         let source = if id.starts_with("PMID")
-            || items(d.get("metaData").unwrap_or(&Value::Null), "externalReferences")
-                .iter()
-                .any(|r| text(r, "id").is_some_and(|i| i.starts_with("PMID")))
+            || d.meta_data.as_ref().is_some_and(|meta| meta.external_references.iter().any(|r| r.id.starts_with("PMID")))
         {
             Source::Publication
         } else {
@@ -158,8 +214,8 @@ impl Mapper {
         let variants = self.variants(d);
         let labs = self.measurements(d);
         let (courses, definitive_therapies) = self.medical_actions(d, drugs);
-        for key in ["biosamples", "files", "description"] {
-            if d.get(key).is_some() {
+        for (key, set) in [("biosamples", !d.biosamples.is_empty()), ("files", !d.files.is_empty())] {
+            if set {
                 self.keep(format!("$.{key}"));
             }
         }
@@ -192,81 +248,90 @@ impl Mapper {
         Ok(patient)
     }
 
-    fn features(&mut self, d: &Value) -> Vec<PhenotypicFeature> {
+    fn features(&mut self, d: &Phenopacket) -> Vec<PhenotypicFeature> {
         let mut features = Vec::new();
-        for (i, f) in items(d, "phenotypicFeatures").iter().enumerate() {
+        for (i, f) in d.phenotypic_features.iter().enumerate() {
             let path = format!("$.phenotypicFeatures[{i}]");
-            let Some(ty) = f.get("type") else { continue };
-            let code = match Code::parse_in(CodeSystem::Hpo, text(ty, "id").unwrap_or_default(), text(ty, "label").unwrap_or_default()) {
+            let Some(ty) = &f.r#type else { continue };
+            let code = match Code::parse_in(CodeSystem::Hpo, &ty.id, &ty.label) {
                 Ok(code) => code,
                 Err(_) => {
                     self.keep(path);
                     continue;
                 }
             };
-            let severity =
-                f.get("severity").and_then(|s| text(s, "id")).and_then(|id| Severity::ALL.iter().copied().find(|s| s.hpo_id() == id));
-            if f.get("severity").is_some() && severity.is_none() {
+            let severity = id_of(f.severity.as_ref()).and_then(|id| Severity::ALL.iter().copied().find(|s| s.hpo_id() == id));
+            if f.severity.is_some() && severity.is_none() {
                 self.keep(format!("{path}.severity"));
             }
             let mut temporal = Vec::new();
-            for (m, modifier) in items(f, "modifiers").iter().enumerate() {
-                match text(modifier, "id").and_then(|id| TemporalPattern::ALL.iter().copied().find(|t| t.hpo_id() == id)) {
+            for (m, modifier) in f.modifiers.iter().enumerate() {
+                match non_empty(&modifier.id).and_then(|id| TemporalPattern::ALL.iter().copied().find(|t| t.hpo_id() == id)) {
                     Some(pattern) => temporal.push(pattern),
                     None => self.keep(format!("{path}.modifiers[{m}]")),
                 }
             }
-            let onset = self.time_point(f.get("onset"), &format!("{path}.onset"));
-            let resolution = self.time_point(f.get("resolution"), &format!("{path}.resolution"));
-            if f.get("evidence").is_some() {
+            let onset = self.time_point(f.onset.as_ref(), &format!("{path}.onset"));
+            let resolution = self.time_point(f.resolution.as_ref(), &format!("{path}.resolution"));
+            if !f.evidence.is_empty() {
                 self.keep(format!("{path}.evidence"));
             }
             features.push(PhenotypicFeature {
                 term: code,
-                excluded: f.get("excluded").and_then(Value::as_bool).unwrap_or(false),
+                excluded: f.excluded,
                 onset,
                 resolution,
                 severity,
                 temporal,
                 mechanism: None,
                 biopsy_proven: None,
-                note: text(f, "description").map(str::to_string),
+                note: non_empty(&f.description).map(str::to_string),
             });
         }
         features
     }
 
-    fn time_point(&mut self, element: Option<&Value>, path: &str) -> Option<TimePoint> {
+    fn time_point(&mut self, element: Option<&TimeElement>, path: &str) -> Option<TimePoint> {
         let element = element?;
-        if let Some(date) = text(element, "timestamp").and_then(date_of) {
+        if let Some(date) = timestamp_date(Some(element)) {
             return Some(TimePoint::Date(date));
         }
-        if let Some(months) = element.get("age").and_then(|a| text(a, "iso8601duration")).and_then(months_of) {
+        if let Some(Element::Age(age)) = &element.element
+            && let Some(months) = months_of(&age.iso8601duration)
+        {
             return Some(TimePoint::Age(Age::from_months(months)));
         }
         self.keep(path);
         None
     }
 
-    fn diseases(&mut self, d: &Value) -> Vec<Diagnosis> {
+    fn diseases(&mut self, d: &Phenopacket) -> Vec<Diagnosis> {
         let mut diagnoses = Vec::new();
-        for (i, disease) in items(d, "diseases").iter().enumerate() {
+        for (i, disease) in d.diseases.iter().enumerate() {
             let path = format!("$.diseases[{i}]");
-            let term = disease.get("term").unwrap_or(&Value::Null);
-            let code = Curie::parse(text(term, "id").unwrap_or_default())
+            let (id, label) = disease.term.as_ref().map_or(("", ""), |term| (term.id.as_str(), term.label.as_str()));
+            let code = Curie::parse(id)
                 .ok()
                 .filter(|c| matches!(c.system(), CodeSystem::Mondo | CodeSystem::Omim | CodeSystem::Orphanet))
-                .and_then(|c| Code::new(c, text(term, "label").unwrap_or_default()).ok());
+                .and_then(|c| Code::new(c, label).ok());
             let Some(code) = code else {
                 self.keep(path);
                 continue;
             };
-            let date = disease.get("onset").and_then(|o| text(o, "timestamp")).and_then(date_of);
-            if disease.get("onset").is_some() && date.is_none() {
+            let date = timestamp_date(disease.onset.as_ref());
+            if disease.onset.is_some() && date.is_none() {
                 self.keep(format!("{path}.onset"));
             }
-            for key in ["excluded", "resolution", "diseaseStage", "clinicalTnmFinding", "primarySite", "laterality"] {
-                if disease.get(key).is_some() {
+            let kept_fields = [
+                ("excluded", disease.excluded),
+                ("resolution", disease.resolution.is_some()),
+                ("diseaseStage", !disease.disease_stage.is_empty()),
+                ("clinicalTnmFinding", !disease.clinical_tnm_finding.is_empty()),
+                ("primarySite", disease.primary_site.is_some()),
+                ("laterality", disease.laterality.is_some()),
+            ];
+            for (key, set) in kept_fields {
+                if set {
                     self.keep(format!("{path}.{key}"));
                 }
             }
@@ -275,13 +340,16 @@ impl Mapper {
         diagnoses
     }
 
-    fn variants(&mut self, d: &Value) -> Vec<Variant> {
+    fn variants(&mut self, d: &Phenopacket) -> Vec<Variant> {
         let mut variants = Vec::new();
-        for (i, interpretation) in items(d, "interpretations").iter().enumerate() {
-            let genomic = interpretation.get("diagnosis").map_or(&[][..], |diagnosis| items(diagnosis, "genomicInterpretations"));
+        for (i, interpretation) in d.interpretations.iter().enumerate() {
+            let genomic = interpretation.diagnosis.as_ref().map_or(&[][..], |diagnosis| &diagnosis.genomic_interpretations);
             for (g, genomic) in genomic.iter().enumerate() {
                 let path = format!("$.interpretations[{i}].diagnosis.genomicInterpretations[{g}]");
-                let descriptor = genomic.get("variantInterpretation").and_then(|v| v.get("variationDescriptor"));
+                let descriptor = match &genomic.call {
+                    Some(Call::VariantInterpretation(interpretation)) => interpretation.variation_descriptor.as_ref(),
+                    _ => None,
+                };
                 match descriptor.and_then(variant_of) {
                     Some(variant) => variants.push(variant),
                     None => self.keep(path.clone()),
@@ -295,17 +363,21 @@ impl Mapper {
         variants
     }
 
-    fn measurements(&mut self, d: &Value) -> Vec<LabMeasurement> {
+    fn measurements(&mut self, d: &Phenopacket) -> Vec<LabMeasurement> {
         let mut labs = Vec::new();
-        for (i, measurement) in items(d, "measurements").iter().enumerate() {
+        for (i, measurement) in d.measurements.iter().enumerate() {
             let lab = (|| {
-                let assay = text(measurement.get("assay")?, "id")?;
+                let assay = id_of(measurement.assay.as_ref())?;
                 let (key, ..) = vocabulary::LAB_ASSAYS.iter().find(|(_, id, ..)| *id == assay)?;
-                let quantity = measurement.get("value")?.get("quantity")?;
-                let unit = text(quantity.get("unit")?, "id")?.trim_start_matches("UCUM:");
+                let Some(MeasurementValue::Value(casebook_phenopackets::Value { value: Some(value::Value::Quantity(quantity)) })) =
+                    &measurement.measurement_value
+                else {
+                    return None;
+                };
+                let unit = id_of(quantity.unit.as_ref())?.trim_start_matches("UCUM:");
                 let unit = if unit == "10*9/L" { "10^9/L" } else { unit };
-                let value = quantity.get("value")?.as_f64()?;
-                let date = date_of(text(measurement.get("timeObserved")?, "timestamp")?)?;
+                let value = number(quantity.value)?;
+                let date = timestamp_date(measurement.time_observed.as_ref())?;
                 LabMeasurement::new(date, Analyte::parse(key).ok()?, value, unit).ok()
             })();
             match lab {
@@ -316,53 +388,59 @@ impl Mapper {
         labs
     }
 
-    fn medical_actions(&mut self, d: &Value, drugs: &DrugCatalog) -> (Vec<TreatmentCourse>, Vec<DefinitiveTherapy>) {
+    fn medical_actions(&mut self, d: &Phenopacket, drugs: &DrugCatalog) -> (Vec<TreatmentCourse>, Vec<DefinitiveTherapy>) {
         let mut courses = Vec::new();
         let mut therapies = Vec::new();
-        for (i, action) in items(d, "medicalActions").iter().enumerate() {
+        for (i, action) in d.medical_actions.iter().enumerate() {
             let path = format!("$.medicalActions[{i}]");
-            if let Some(procedure) = action.get("procedure") {
-                let code = procedure.get("code").and_then(|c| text(c, "id")).unwrap_or_default();
-                let date = procedure.get("performed").and_then(|p| text(p, "timestamp")).and_then(date_of);
-                let kind = match code {
-                    "MAXO:0001001" | "NCIT:C15238" => Some(DefinitiveTherapyKind::GeneTherapy {
-                        vector: None,
-                        product_vcn: None,
-                        cd34_per_kg_millions: None,
-                        trial_id: None,
-                    }),
-                    "MAXO:0001479" | "MAXO:0000747" | "NCIT:C15431" => Some(DefinitiveTherapyKind::Hsct {
-                        donor: None,
-                        hla_match: None,
-                        source: None,
-                        acute_gvhd_grade: None,
-                        chronic_gvhd: None,
-                    }),
-                    _ => None,
-                };
-                match (kind, date) {
-                    (Some(kind), Some(date)) => therapies.push(DefinitiveTherapy {
-                        id: Slug::parse("therapy id", &format!("P{}", therapies.len() + 1)).expect("a generated id is valid"),
-                        date,
-                        conditioning: None,
-                        kind,
-                    }),
-                    _ => self.keep(path),
+            let treatment = match &action.action {
+                Some(Action::Procedure(procedure)) => {
+                    let code = procedure.code.as_ref().map_or("", |code| code.id.as_str());
+                    let date = timestamp_date(procedure.performed.as_ref());
+                    let kind = match code {
+                        "MAXO:0001001" | "NCIT:C15238" => Some(DefinitiveTherapyKind::GeneTherapy {
+                            vector: None,
+                            product_vcn: None,
+                            cd34_per_kg_millions: None,
+                            trial_id: None,
+                        }),
+                        "MAXO:0001479" | "MAXO:0000747" | "NCIT:C15431" => Some(DefinitiveTherapyKind::Hsct {
+                            donor: None,
+                            hla_match: None,
+                            source: None,
+                            acute_gvhd_grade: None,
+                            chronic_gvhd: None,
+                        }),
+                        _ => None,
+                    };
+                    match (kind, date) {
+                        (Some(kind), Some(date)) => therapies.push(DefinitiveTherapy {
+                            id: Slug::parse("therapy id", &format!("P{}", therapies.len() + 1)).expect("a generated id is valid"),
+                            date,
+                            conditioning: None,
+                            kind,
+                        }),
+                        _ => self.keep(path),
+                    }
+                    continue;
                 }
-                continue;
-            }
-            let Some(treatment) = action.get("treatment") else {
-                self.keep(path);
-                continue;
+                Some(Action::Treatment(treatment)) => treatment,
+                _ => {
+                    self.keep(path);
+                    continue;
+                }
             };
             match self.course(treatment, action, drugs, courses.len()) {
                 Some(course) => {
-                    for key in ["treatmentIntent", "treatmentTerminationReason"] {
-                        if action.get(key).is_some() {
+                    for (key, set) in [
+                        ("treatmentIntent", action.treatment_intent.is_some()),
+                        ("treatmentTerminationReason", action.treatment_termination_reason.is_some()),
+                    ] {
+                        if set {
                             self.keep(format!("{path}.{key}"));
                         }
                     }
-                    if items(treatment, "doseIntervals").len() > 1 || treatment.get("cumulativeDose").is_some() {
+                    if treatment.dose_intervals.len() > 1 || treatment.cumulative_dose.is_some() {
                         self.keep(format!("{path}.treatment"));
                     }
                     courses.push(course);
@@ -373,35 +451,32 @@ impl Mapper {
         (courses, therapies)
     }
 
-    fn course(&mut self, treatment: &Value, action: &Value, drugs: &DrugCatalog, index: usize) -> Option<TreatmentCourse> {
-        let agent = treatment.get("agent")?;
+    fn course(&mut self, treatment: &Treatment, action: &MedicalAction, drugs: &DrugCatalog, index: usize) -> Option<TreatmentCourse> {
+        let agent = treatment.agent.as_ref()?;
         let drug = drug_key(agent, drugs)?;
-        let interval = items(treatment, "doseIntervals").first();
-        let start = interval.and_then(|i| i.get("interval")).and_then(|i| text(i, "start")).and_then(date_of)?;
-        let end = interval.and_then(|i| i.get("interval")).and_then(|i| text(i, "end")).and_then(date_of);
-        let dose = interval.and_then(|i| i.get("quantity")).and_then(|q| {
-            let unit = match text(q.get("unit")?, "id")? {
+        let interval = treatment.dose_intervals.first();
+        let period = interval.and_then(|i| i.interval.as_ref());
+        let start = period.and_then(|p| p.start.as_ref()).and_then(date_of)?;
+        let end = period.and_then(|p| p.end.as_ref()).and_then(date_of);
+        let dose = interval.and_then(|i| i.quantity.as_ref()).and_then(|q| {
+            let unit = match id_of(q.unit.as_ref())? {
                 "UCUM:mg" => DoseUnit::Mg,
                 "UCUM:mg/kg" | "UCUM:mg.kg-1" => DoseUnit::MgPerKg,
                 _ => return None,
             };
-            Dose::new(q.get("value")?.as_f64()?, unit).ok()
+            Dose::new(number(q.value)?, unit).ok()
         });
-        let frequency = interval.and_then(|i| i.get("scheduleFrequency")).and_then(|f| text(f, "id")).and_then(vocabulary::frequency_from);
-        let route = treatment.get("routeOfAdministration").and_then(|r| text(r, "id")).and_then(vocabulary::route_from);
-        let targets = action
-            .get("treatmentTarget")
-            .and_then(|t| text(t, "id"))
-            .and_then(|id| Curie::parse_in(CodeSystem::Hpo, id).ok())
-            .into_iter()
-            .collect();
-        let response = action
-            .get("responseToTreatment")
-            .and_then(|r| text(r, "id"))
-            .and_then(vocabulary::response_from)
-            .map(|grade| Response { grade, date: None, note: None });
-        let adverse_events = action.get("adverseEvents").map(|_| Vec::new());
-        if action.get("adverseEvents").is_some() {
+        let frequency = interval.and_then(|i| id_of(i.schedule_frequency.as_ref())).and_then(vocabulary::frequency_from);
+        let route = id_of(treatment.route_of_administration.as_ref()).and_then(vocabulary::route_from);
+        let targets =
+            id_of(action.treatment_target.as_ref()).and_then(|id| Curie::parse_in(CodeSystem::Hpo, id).ok()).into_iter().collect();
+        let response = id_of(action.response_to_treatment.as_ref()).and_then(vocabulary::response_from).map(|grade| Response {
+            grade,
+            date: None,
+            note: None,
+        });
+        let adverse_events = (!action.adverse_events.is_empty()).then(Vec::new);
+        if adverse_events.is_some() {
             self.warnings.push(Diagnostic {
                 level: Level::Warning,
                 path: "$.medicalActions[].adverseEvents".into(),
@@ -432,30 +507,30 @@ impl Mapper {
 }
 
 /// The Casebook drug an agent names: by code in the catalogue, a Casebook code, or the label.
-fn drug_key(agent: &Value, drugs: &DrugCatalog) -> Option<String> {
-    let id = text(agent, "id").unwrap_or_default();
+fn drug_key(agent: &OntologyClass, drugs: &DrugCatalog) -> Option<String> {
+    let id = agent.id.as_str();
     if let Some(key) = id.strip_prefix(&format!("{}:drug-", vocabulary::CASEBOOK_PREFIX)) {
         return drugs.get(key).map(|d| d.key().to_string());
     }
     if let Some(drug) = drugs.drugs().iter().find(|d| d.codes().iter().any(|c| c.id().as_str() == id)) {
         return Some(drug.key().to_string());
     }
-    let label = text(agent, "label")?.to_lowercase();
+    let label = non_empty(&agent.label)?.to_lowercase();
     drugs.get(&label).map(|d| d.key().to_string())
 }
 
-fn variant_of(descriptor: &Value) -> Option<Variant> {
-    let gene_context = descriptor.get("geneContext")?;
-    let gene = Code::parse_in(CodeSystem::Hgnc, text(gene_context, "valueId")?, text(gene_context, "symbol")?).ok()?;
-    let expressions = items(descriptor, "expressions");
-    let coding = expressions.iter().find(|e| text(e, "syntax") == Some("hgvs.c")).and_then(|e| text(e, "value"))?;
+fn variant_of(descriptor: &VariationDescriptor) -> Option<Variant> {
+    let gene_context = descriptor.gene_context.as_ref()?;
+    let gene = Code::parse_in(CodeSystem::Hgnc, non_empty(&gene_context.value_id)?, non_empty(&gene_context.symbol)?).ok()?;
+    let expressions = &descriptor.expressions;
+    let coding = expressions.iter().find(|e| e.syntax == "hgvs.c").and_then(|e| non_empty(&e.value))?;
     let (transcript, change) = coding.split_once(':')?;
     let protein = expressions
         .iter()
-        .find(|e| text(e, "syntax") == Some("hgvs.p"))
-        .and_then(|e| text(e, "value"))
+        .find(|e| e.syntax == "hgvs.p")
+        .and_then(|e| non_empty(&e.value))
         .and_then(|p| Hgvs::parse_protein(p.rsplit(':').next()?).ok());
-    let zygosity = descriptor.get("allelicState").and_then(|a| text(a, "id")).map_or(Zygosity::Unknown, vocabulary::zygosity_from);
+    let zygosity = id_of(descriptor.allelic_state.as_ref()).map_or(Zygosity::Unknown, vocabulary::zygosity_from);
     Some(Variant {
         gene,
         transcript: Transcript::parse(transcript).ok()?,

@@ -134,3 +134,22 @@ fn text_is_escaped_as_json_requires_and_nothing_more() {
     assert_eq!(class.to_json(), "{\n  \"id\": \"X:1\",\n  \"label\": \"a \\\"quoted\\\" label\\twith é, ☃ and \\\\\"\n}");
     assert_eq!(OntologyClass::from_json(&class.to_json()).unwrap(), class);
 }
+
+#[test]
+fn compact_json_is_the_canonical_json_as_serde_json_writes_it() {
+    for input in ["86", "0.1", "1e-5", "1.5e16", "\"NaN\"", "\"-Infinity\"", "-0.0", "123456789.125", "5e-324"] {
+        let quantity =
+            Quantity::from_json(&format!(r#"{{"value": {input}, "unit": {{"id": "UCUM:mg", "label": "a \"unit\"\n"}}}}"#)).unwrap();
+        let expected = serde_json::to_string(&quantity.to_json_value()).unwrap();
+        assert_eq!(quantity.to_compact_json(), expected, "{input}");
+    }
+    for folder in [crate::support::store_dir(), crate::support::fixtures_dir()] {
+        for path in crate::support::json_files(&folder) {
+            let Ok(document) = casebook_phenopackets::Document::from_json(&crate::support::read(&path)) else { continue };
+            for phenopacket in document.phenopackets() {
+                let expected = serde_json::to_string(&phenopacket.to_json_value()).unwrap();
+                assert_eq!(phenopacket.to_compact_json(), expected, "{}", path.display());
+            }
+        }
+    }
+}

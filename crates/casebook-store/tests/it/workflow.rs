@@ -49,7 +49,10 @@ store_test!(the_workflow_goes_from_draft_to_locked_and_an_unlock_needs_a_reason,
     let signed = db.store.patient_in("small", "P-A1", &a).await.unwrap();
     assert_eq!((signed.status, signed.version), (RecordStatus::Verified, v3));
     let signature = signed.signature.expect("a verified record carries its signature");
-    assert_eq!((signature.signed_by.as_str(), signature.meaning.as_str()), ("lead.a", "I reviewed this record against the source documents"));
+    assert_eq!(
+        (signature.signed_by.as_str(), signature.meaning.as_str()),
+        ("lead.a", "I reviewed this record against the source documents")
+    );
 
     // A signed record cannot be edited; a form opened before the signature conflicts first.
     let mut edited = signed.patient.clone();
@@ -95,7 +98,10 @@ store_test!(a_data_query_is_opened_answered_and_closed_within_scope, |db| {
     assert!(matches!(hidden, StoreError::NotFound { .. }), "{hidden}");
     assert!(db.store.queries("small", None, &center("B")).await.unwrap().is_empty());
 
-    db.store.answer_query("small", id, "Yes: 300 mg once daily, per the discharge letter", &center("A"), &Actor::new("entry.a")).await.unwrap();
+    db.store
+        .answer_query("small", id, "Yes: 300 mg once daily, per the discharge letter", &center("A"), &Actor::new("entry.a"))
+        .await
+        .unwrap();
     db.store.close_query("small", id, &Scope::AllCenters, &coordinator).await.unwrap();
     let queries = db.store.queries("small", Some("P-A1"), &center("A")).await.unwrap();
     assert_eq!(queries.len(), 1);
@@ -142,7 +148,10 @@ store_test!(sessions_expire_and_api_tokens_work_until_revoked, |db| {
     assert_eq!(db.store.user_for_token(&token).await.unwrap().map(|user| user.username), Some("coordinator".into()));
     let listed = db.store.api_tokens(&user).await.unwrap();
     assert_eq!((listed.len(), listed[0].label.as_str(), listed[0].revoked), (1, "nightly export", false));
-    assert!(!format!("{:?}", db.store.audit_events(&AuditFilter::all()).await.unwrap()).contains(&token[4..]), "the token never reaches the trail");
+    assert!(
+        !format!("{:?}", db.store.audit_events(&AuditFilter::all()).await.unwrap()).contains(&token[4..]),
+        "the token never reaches the trail"
+    );
     db.store.revoke_api_token(&user, listed[0].id, &tester()).await.unwrap();
     assert_eq!(db.store.user_for_token(&token).await.unwrap(), None);
     assert_eq!(db.store.user_for_token("cbk_0000").await.unwrap(), None);
@@ -171,4 +180,23 @@ store_test!(an_unsigned_record_is_deleted_with_a_reason_and_the_trail_keeps_it, 
     let refused = db.store.delete_patient("small", "P-A1", v3, &a, &lead.with_reason("x")).await.unwrap_err();
     assert!(refused.to_string().contains("it is verified"), "{refused}");
     assert!(db.store.verify_audit().await.unwrap().is_intact());
+});
+
+store_test!(an_import_cannot_change_a_signed_record_but_may_repeat_it, |db| {
+    two_centers(db).await;
+    let a = center("A");
+    let lead = Actor::new("lead.a");
+    let v2 = db.store.transition("small", "P-A1", 1, &Transition::MarkComplete, &a, &lead).await.unwrap();
+    db.store.transition("small", "P-A1", v2, &Transition::Sign { meaning: "reviewed".into() }, &a, &lead).await.unwrap();
+    let same = [patient("P-A1", "A"), patient("P-A2", "A"), patient("P-B1", "B")];
+    let again = db.store.import_study(&small_study(), &same, &tester()).await.unwrap();
+    assert_eq!(again.unchanged, 3, "the same data again is fine");
+
+    let mut changed = patient("P-A1", "A");
+    changed.notes = Some("changed behind the signature".into());
+    let before = db.store.audit_events(&AuditFilter::all()).await.unwrap().len();
+    let refused = db.store.import_study(&small_study(), &[changed, patient("P-A3", "A")], &tester()).await.unwrap_err();
+    assert_eq!(refused.to_string(), "patient P-A1 cannot be stored: it is verified: unlock it, giving a reason, before importing a change");
+    assert!(db.store.patient_in("small", "P-A3", &a).await.is_err(), "all or nothing: the new patient was not stored either");
+    assert_eq!(db.store.audit_events(&AuditFilter::all()).await.unwrap().len(), before);
 });

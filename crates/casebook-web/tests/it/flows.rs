@@ -192,7 +192,9 @@ web_test!(case_entry_shows_errors_beside_the_field_and_keeps_the_input, |world| 
     let incomplete = "pseudonym=P-A9&center=A&source=constructed&sex=male&vitalStatus=alive&features.0.id=HP%3A0000964&courses.0.id=C1&courses.0.start=2020-01";
     let (status, page) = world.send(Some("entry.a"), "POST", "/studies/small/patients", Some(Body_::Form(incomplete.into()))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    for (field, message) in [("f-features-0-label", "Label is required"), ("f-courses-0-drug", "Drug is required"), ("f-courses-0-phase", "Phase is required")] {
+    for (field, message) in
+        [("f-features-0-label", "Label is required"), ("f-courses-0-drug", "Drug is required"), ("f-courses-0-phase", "Phase is required")]
+    {
         assert!(page.contains(&format!("id=\"{field}-error\"")), "{field} has its own error: {page}");
         assert!(page.contains(message), "{message}");
     }
@@ -285,11 +287,15 @@ web_test!(the_live_check_shows_mg_per_kg_per_day_converted_labs_and_dose_warning
     assert!(panel.contains("1.2 mg/dL = 12 mg/L"), "1.2 mg/dL is 12 mg/L: {panel}");
 
     // A half-typed feature elsewhere does not hide the doses.
-    let half_typed = format!("{}&features.0.id=HP%3A00009", [
-        "pseudonym=P-A5&center=A&source=constructed&sex=male&vitalStatus=alive&weights.0.date=2020-01-10&weights.0.kg=20",
-        "courses.0.id=C1&courses.0.drug=anakinra&courses.0.route=sc&courses.0.dose.value=40&courses.0.dose.unit=mg",
-        "courses.0.frequency=qd&courses.0.start=2020-01-15&courses.0.phase=before-definitive-therapy&courses.0.ongoing=yes",
-    ].join("&"));
+    let half_typed = format!(
+        "{}&features.0.id=HP%3A00009",
+        [
+            "pseudonym=P-A5&center=A&source=constructed&sex=male&vitalStatus=alive&weights.0.date=2020-01-10&weights.0.kg=20",
+            "courses.0.id=C1&courses.0.drug=anakinra&courses.0.route=sc&courses.0.dose.value=40&courses.0.dose.unit=mg",
+            "courses.0.frequency=qd&courses.0.start=2020-01-15&courses.0.phase=before-definitive-therapy&courses.0.ongoing=yes",
+        ]
+        .join("&")
+    );
     let (_, panel) = world.send(Some("entry.a"), "POST", "/studies/small/check", Some(Body_::Form(half_typed))).await;
     assert!(panel.contains("C1 (anakinra): 2.00 mg/kg/day"), "{panel}");
     assert!(panel.contains("<code>features[0]</code> left out of these checks until it is complete"), "{panel}");

@@ -102,7 +102,14 @@ fn audit_log_shows_the_history_of_a_record_as_a_table() {
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(lines.len(), 2, "a header and the latest event:\n{table}");
     assert!(lines[0].starts_with("SEQ") && lines[0].contains("FIELD") && lines[0].contains("CHANGE"), "{table}");
-    assert!(lines[1].contains("cli:tester") && lines[1].contains("create") && lines[1].contains("patient/WAS-IT1-01") && lines[1].contains(" - -> {"), "{}", lines[1]);
+    assert!(
+        lines[1].contains("cli:tester")
+            && lines[1].contains("create")
+            && lines[1].contains("patient/WAS-IT1-01")
+            && lines[1].contains(" - -> {"),
+        "{}",
+        lines[1]
+    );
 
     let output = casebook_as_tester(&["audit", "log", "--record", "patient/NOBODY", "--database", &url], None);
     assert_eq!(stdout(&output), "No audit events\n");

@@ -120,7 +120,10 @@ fn demo_serves_the_study_and_prints_one_account_per_role_and_center() {
         }
     };
     let names: Vec<&str> = accounts.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, ["admin", "coordinator", "lead.it1", "entry.it1", "lead.it2", "entry.it2", "lead.it3", "entry.it3", "lead.gb1", "entry.gb1"]);
+    assert_eq!(
+        names,
+        ["admin", "coordinator", "lead.it1", "entry.it1", "lead.it2", "entry.it2", "lead.it3", "entry.it3", "lead.gb1", "entry.gb1"]
+    );
 
     let page = http(&address, "GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
@@ -128,7 +131,10 @@ fn demo_serves_the_study_and_prints_one_account_per_role_and_center() {
     let form = format!("username=coordinator&password={password}");
     let login = http(
         &address,
-        &format!("POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}", form.len()),
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            form.len()
+        ),
     );
     child.kill().unwrap();
     child.wait().unwrap();

@@ -20,7 +20,10 @@ const ALLOWED_EDGES: &[(&str, Allowed)] = &[
     ("casebook-fhir", Allowed::Only(&["casebook-domain"])),
     ("casebook-report", Allowed::Only(&["casebook-domain", "casebook-formats", "casebook-hpo", "casebook-plot"])),
     // The web application sits on everything the command line uses, except the binary itself.
-    ("casebook-web", Allowed::Only(&["casebook-domain", "casebook-fhir", "casebook-formats", "casebook-hpo", "casebook-report", "casebook-store"])),
+    (
+        "casebook-web",
+        Allowed::Only(&["casebook-domain", "casebook-fhir", "casebook-formats", "casebook-hpo", "casebook-report", "casebook-store"]),
+    ),
     // The binary is glue: it may call any library crate.
     ("casebook", Allowed::Any),
 ];

@@ -104,10 +104,12 @@ pub(crate) fn layout(principal: &Principal, title: impl Into<String>, study: Opt
     }
 }
 
-/// The login routes, rate limited per client address: a burst of 10 attempts, then one every
-/// 6 seconds. The store also locks an account after repeated failures, whatever the address.
+/// The login routes, with login attempts (not the page) rate limited per client address: a
+/// burst of 10, then one every 6 seconds. The store also locks an account after repeated
+/// failures, whatever the address.
 pub fn login_routes() -> Router<AppState> {
     let limits = GovernorConfigBuilder::default()
+        .methods(vec![axum::http::Method::POST])
         .per_second(6)
         .burst_size(10)
         .key_extractor(crate::auth::ClientKey)

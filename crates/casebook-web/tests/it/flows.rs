@@ -307,3 +307,14 @@ web_test!(the_live_check_shows_mg_per_kg_per_day_converted_labs_and_dose_warning
     assert!(panel.contains("20.00 mg/kg/day"), "{panel}");
     assert!(panel.contains("<code>courses[0].dose</code> anakinra 20 mg/kg/day is above the label maximum of 8 mg/kg/day"), "{panel}");
 });
+
+web_test!(login_attempts_from_one_address_are_rate_limited, |world| {
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(log_in(world, "nobody", "whatever").await.0);
+    }
+    assert_eq!(statuses[..10], [StatusCode::UNAUTHORIZED; 10], "a burst of ten attempts is answered");
+    assert_eq!(statuses[10..], [StatusCode::TOO_MANY_REQUESTS; 2], "then the address has to wait");
+    let (status, _, _) = raw(world, "GET", "/login", &[], None).await;
+    assert_eq!(status, StatusCode::OK, "the login page itself is never limited");
+});

@@ -62,6 +62,8 @@ pub struct World {
     pub app: Router,
     /// API tokens by username.
     pub tokens: Vec<(String, String)>,
+    /// A second token of each user, by username, for the revoke route: (username, token id).
+    pub revocable: Vec<(String, i64)>,
     /// Data queries opened on P-A1 and P-B1.
     pub query_a: i64,
     pub query_b: i64,
@@ -106,11 +108,15 @@ impl World {
         let setup = Actor::new("setup");
         db.store.import_study(&study, &patients, &setup).await.unwrap();
         let mut tokens = Vec::new();
+        let mut revocable = Vec::new();
         for (username, role, center) in USERS {
             let new_user =
                 NewUser::new(Username::parse(username).unwrap(), *role, center.map(|c| Slug::parse("center", c).unwrap())).unwrap();
             let user = db.store.add_user(&setup, &new_user, &Password::parse(PASSWORD).unwrap()).await.unwrap();
             tokens.push((username.to_string(), db.store.add_api_token(&user, "tests", &setup).await.unwrap()));
+            db.store.add_api_token(&user, "to revoke", &setup).await.unwrap();
+            let id = db.store.api_tokens(&user).await.unwrap().into_iter().find(|token| token.label == "to revoke").unwrap().id;
+            revocable.push((username.to_string(), id));
         }
         // An account that no test logs in as, for the administrator to disable.
         let spare = NewUser::new(Username::parse("spare").unwrap(), Role::DataEntry, Some(Slug::parse("center", "A").unwrap())).unwrap();
@@ -119,7 +125,11 @@ impl World {
         let query_a = db.store.open_query("small", "P-A1", "$.sex", "Is this right?", &Scope::AllCenters, &coordinator).await.unwrap();
         let query_b = db.store.open_query("small", "P-B1", "$.sex", "Is this right?", &Scope::AllCenters, &coordinator).await.unwrap();
         let app = router(db.store.clone(), &WebOptions { secure_cookies: false });
-        World { db, app, tokens, query_a, query_b }
+        World { db, app, tokens, revocable, query_a, query_b }
+    }
+
+    pub fn revocable_token(&self, username: &str) -> i64 {
+        self.revocable.iter().find(|(name, _)| name == username).expect("a known user").1
     }
 
     pub fn token(&self, username: &str) -> &str {

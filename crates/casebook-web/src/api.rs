@@ -87,6 +87,82 @@ pub fn routes() -> Router<AppState> {
         .route("/studies/{study}/queries/{id}/answer", post(answer_query))
         .route("/studies/{study}/queries/{id}/close", post(close_query))
         .route("/studies/{study}/exports/{file}", get(export))
+        .route("/studies/{study}/dashboard", get(dashboard))
+        .route("/studies/{study}/check", post(check))
+        .route("/hpo/search", get(hpo_search))
+        .route("/users", get(users).post(add_user))
+        .route("/users/{username}/disable", post(disable_user))
+}
+
+async fn dashboard(State(state): State<AppState>, ApiPrincipal(principal): ApiPrincipal, Path(study_id): Path<String>) -> ApiResult {
+    let study = load_study(&state, &study_id).await?;
+    let (centers, unresolved) = crate::pages::study_overview(&state, &principal, &study).await?;
+    let statuses = casebook_store::records::RecordStatus::ALL;
+    let centers: Vec<Value> = centers
+        .into_iter()
+        .map(|row| {
+            let by_status: serde_json::Map<String, Value> =
+                statuses.iter().zip(&row.by_status).map(|(status, count)| (status.as_str().to_string(), json!(count))).collect();
+            json!({"id": row.id, "name": row.name, "patients": row.patients, "byStatus": by_status, "completenessPercent": row.completeness})
+        })
+        .collect();
+    Ok(Json(json!({"centers": centers, "unresolvedQueries": unresolved.into_iter().map(query_json).collect::<Vec<_>>()})).into_response())
+}
+
+/// The live checks of a record as typed so far (the body is the record, complete or not).
+async fn check(
+    State(state): State<AppState>,
+    ApiPrincipal(principal): ApiPrincipal,
+    Path(study_id): Path<String>,
+    ApiJson(record): ApiJson<Value>,
+) -> ApiResult {
+    let study = load_study(&state, &study_id).await?;
+    principal.require(Capability::EditPatients)?;
+    Ok(Json(crate::entry::live_checks(&study, &record)).into_response())
+}
+
+/// `?q=TEXT&limit=N`: the terms best matching the text, with the release searched.
+async fn hpo_search(
+    State(state): State<AppState>,
+    ApiPrincipal(_principal): ApiPrincipal,
+    axum::extract::Query(query): axum::extract::Query<Vec<(String, String)>>,
+) -> ApiResult {
+    let parameter = |name: &str| query.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
+    let text = parameter("q").ok_or_else(|| WebError::BadRequest("give the text to search as ?q=".into()))?;
+    let limit = match parameter("limit") {
+        Some(limit) => limit.parse::<usize>().map_err(|_| WebError::BadRequest(format!("limit `{limit}` is not a number")))?,
+        None => 10,
+    };
+    let hits: Vec<Value> = state
+        .hpo
+        .search(text, limit.min(100))
+        .into_iter()
+        .map(|hit| json!({"id": hit.id.to_string(), "label": hit.label, "matched": hit.matched_text}))
+        .collect();
+    Ok(Json(json!({"release": state.hpo.release(), "terms": hits})).into_response())
+}
+
+fn user_json(user: &casebook_store::users::User) -> Value {
+    json!({"username": user.username, "role": user.role.as_str(), "center": user.center_id, "disabled": user.disabled})
+}
+
+async fn users(State(state): State<AppState>, ApiPrincipal(principal): ApiPrincipal) -> ApiResult {
+    principal.require(Capability::ManageUsers)?;
+    Ok(Json(state.store.users().await?.iter().map(user_json).collect::<Vec<_>>()).into_response())
+}
+
+async fn add_user(
+    State(state): State<AppState>,
+    ApiPrincipal(principal): ApiPrincipal,
+    ApiJson(body): ApiJson<crate::pages::UserForm>,
+) -> ApiResult {
+    let user = crate::pages::create_user(&state, &principal, &body).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(user_json(&user))).into_response())
+}
+
+async fn disable_user(State(state): State<AppState>, ApiPrincipal(principal): ApiPrincipal, Path(username): Path<String>) -> ApiResult {
+    crate::pages::block_user(&state, &principal, &username).await?;
+    Ok(Json(json!({"username": username, "disabled": true})).into_response())
 }
 
 async fn openapi() -> Response {

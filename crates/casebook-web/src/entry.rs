@@ -314,11 +314,16 @@ fn remove_item(record: &mut Value, path: &str) -> bool {
     false
 }
 
+/// The live check panel as HTML.
+fn check_panel(study: &Study, record: &Value) -> String {
+    use askama::Template;
+    live_checks(study, record).render().unwrap_or_else(|error| format!("<p class=\"error\">{error}</p>"))
+}
+
 /// Doses per kilogram, dose warnings, the Zhu score, lab values converted to the study's
 /// canonical units and every other finding of the record as typed so far, or the parse errors
 /// when it does not parse yet.
-fn check_panel(study: &Study, record: &Value) -> String {
-    use askama::Template;
+pub(crate) fn live_checks(study: &Study, record: &Value) -> CheckPanel {
     let (parsed, left_out) = parse_leniently(record);
     let mut panel = match parsed {
         Err(diagnostics) => CheckPanel { doses: Vec::new(), zhu: Vec::new(), labs: Vec::new(), findings: findings(&diagnostics) },
@@ -377,5 +382,5 @@ fn check_panel(study: &Study, record: &Value) -> String {
         path: warning.path,
         message: warning.message,
     }));
-    panel.render().unwrap_or_else(|error| format!("<p class=\"error\">{error}</p>"))
+    panel
 }

@@ -13,6 +13,7 @@ use casebook_domain::check::{Level, check_patient};
 use casebook_domain::study::Study;
 use casebook_store::Actor;
 use casebook_store::audit::{AuditAction, AuditFilter};
+use casebook_store::queries::{DataQuery, QueryStatus};
 use casebook_store::records::{RecordStatus, StoredPatient, Transition};
 use casebook_store::users::{LoginOutcome, NewUser, Password, Role, Username};
 use serde::Deserialize;
@@ -37,6 +38,7 @@ pub const SIGNATURE_MEANINGS: &[&str] = &[
 /// The files a user may download from a study's dashboard: (file name, description).
 pub const DOWNLOADS: &[(&str, &str)] = &[
     ("report.html", "Study report (HTML, self-contained; coordinators only)"),
+    ("report.json", "Every statistic of the report with its definition and patients (JSON; coordinators only)"),
     ("statistics.csv", "Every statistic of the report (CSV; coordinators only)"),
     ("native.json", "Records in Casebook's native format (JSON)"),
     ("phenopackets.zip", "GA4GH Phenopackets v2, one file per patient (zip)"),
@@ -189,9 +191,35 @@ pub(crate) async fn load_study(state: &AppState, study_id: &str) -> Result<Study
 /// downloads.
 pub async fn dashboard(State(state): State<AppState>, principal: Principal, Path(study_id): Path<String>) -> Result<Response, WebError> {
     let study = load_study(&state, &study_id).await?;
+    let (centers, open_queries) = study_overview(&state, &principal, &study).await?;
+    let page = DashboardPage {
+        layout: layout(&principal, &study.title, Some(&study)),
+        study_id,
+        title: study.title.clone(),
+        statuses: RecordStatus::ALL.iter().map(|status| status.as_str()).collect(),
+        centers,
+        open_queries,
+        may_export: principal.may(Capability::Export),
+        downloads: DOWNLOADS.iter().copied().filter(|(file, _)| principal.may(download_capability(file))).collect(),
+    };
+    Ok(render(&page))
+}
+
+/// The capability a download needs: the pooled report of every center is the coordinator's.
+pub(crate) fn download_capability(file: &str) -> Capability {
+    if matches!(file, "report.html" | "report.json" | "statistics.csv") { Capability::RunReport } else { Capability::Export }
+}
+
+/// Patients per center and workflow status with their completeness, and the unresolved data
+/// queries, as far as the user may see: the dashboard's content, for the page and the API.
+pub(crate) async fn study_overview(
+    state: &AppState,
+    principal: &Principal,
+    study: &Study,
+) -> Result<(Vec<CenterRow>, Vec<DataQuery>), WebError> {
     principal.require(Capability::ReadPatients)?;
     let scope = principal.scope();
-    let listings = state.store.patient_listings(&study_id, &scope).await?;
+    let listings = state.store.patient_listings(study.id.as_str(), &scope).await?;
     let centers = study
         .centers
         .iter()
@@ -210,22 +238,9 @@ pub async fn dashboard(State(state): State<AppState>, principal: Principal, Path
             }
         })
         .collect();
-    let open_queries = state.store.queries(&study_id, None, &scope).await?.into_iter().filter(|q| q.status.as_str() != "closed").collect();
-    let page = DashboardPage {
-        layout: layout(&principal, &study.title, Some(&study)),
-        study_id,
-        title: study.title.clone(),
-        statuses: RecordStatus::ALL.iter().map(|status| status.as_str()).collect(),
-        centers,
-        open_queries,
-        may_export: principal.may(Capability::Export),
-        downloads: DOWNLOADS
-            .iter()
-            .copied()
-            .filter(|(file, _)| principal.may(Capability::RunReport) || !matches!(*file, "report.html" | "statistics.csv"))
-            .collect(),
-    };
-    Ok(render(&page))
+    let unresolved =
+        state.store.queries(study.id.as_str(), None, &scope).await?.into_iter().filter(|q| q.status != QueryStatus::Closed).collect();
+    Ok((centers, unresolved))
 }
 
 /// `GET /studies/{study}/patients`.
@@ -638,7 +653,6 @@ pub async fn download(
     Path((study_id, file)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let study = load_study(&state, &study_id).await?;
-    principal.require(Capability::Export)?;
     let (bytes, content_type) = export_file(&state, &principal, &study, &file, "page").await?;
     let disposition = format!("attachment; filename=\"{study_id}-{file}\"");
     Response::builder()
@@ -657,6 +671,8 @@ pub(crate) async fn export_file(
     file: &str,
     via: &str,
 ) -> Result<(Vec<u8>, &'static str), WebError> {
+    principal.require(Capability::Export)?;
+    principal.require(download_capability(file))?;
     let exported = exported_bytes(state, principal, study, file).await?;
     let detail = serde_json::json!({"format": file, "scope": principal.center().unwrap_or("all centers"), "via": via});
     let record = format!("study/{}", study.id);
@@ -672,6 +688,10 @@ async fn exported_bytes(state: &AppState, principal: &Principal, study: &Study, 
     match file {
         "report.html" => {
             Ok((casebook_report::html::render(&study_report(state, principal, study).await?).into_bytes(), "text/html; charset=utf-8"))
+        }
+        "report.json" => {
+            let report = study_report(state, principal, study).await?;
+            Ok((serde_json::to_vec_pretty(&report).map_err(|error| WebError::Internal(error.to_string()))?, "application/json"))
         }
         "statistics.csv" => Ok((
             casebook_report::csv::statistics_csv(&study_report(state, principal, study).await?).into_bytes(),
@@ -787,14 +807,20 @@ pub async fn users(State(state): State<AppState>, principal: Principal) -> Resul
 
 #[derive(Deserialize)]
 pub(crate) struct UserForm {
-    username: String,
-    role: String,
-    center: Option<String>,
-    password: String,
+    pub(crate) username: String,
+    pub(crate) role: String,
+    pub(crate) center: Option<String>,
+    pub(crate) password: String,
 }
 
 /// `POST /admin/users`.
 pub async fn add_user(State(state): State<AppState>, principal: Principal, Form(form): Form<UserForm>) -> Result<Response, WebError> {
+    create_user(&state, &principal, &form).await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// Adds a user from a form or an API request (administrators only).
+pub(crate) async fn create_user(state: &AppState, principal: &Principal, form: &UserForm) -> Result<casebook_store::users::User, WebError> {
     principal.require(Capability::ManageUsers)?;
     let bad = |error: casebook_store::StoreError| WebError::BadRequest(error.to_string());
     let username = Username::parse(form.username.trim()).map_err(bad)?;
@@ -807,17 +833,21 @@ pub async fn add_user(State(state): State<AppState>, principal: Principal, Form(
     };
     let new_user = NewUser::new(username, role, center).map_err(bad)?;
     let password = Password::parse(&form.password).map_err(bad)?;
-    state.store.add_user(&Actor::new(&principal.user.username), &new_user, &password).await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    Ok(state.store.add_user(&Actor::new(&principal.user.username), &new_user, &password).await?)
 }
 
-/// `POST /admin/users/{username}/disable`: the account can no longer log in; its history stays.
-pub async fn disable_user(State(state): State<AppState>, principal: Principal, Path(username): Path<String>) -> Result<Response, WebError> {
+/// Disables a user (administrators only; never oneself).
+pub(crate) async fn block_user(state: &AppState, principal: &Principal, username: &str) -> Result<(), WebError> {
     principal.require(Capability::ManageUsers)?;
     if username == principal.user.username {
         return Err(WebError::BadRequest("you cannot disable your own account".into()));
     }
-    state.store.disable_user(&Actor::new(&principal.user.username), &username).await?;
+    Ok(state.store.disable_user(&Actor::new(&principal.user.username), username).await?)
+}
+
+/// `POST /admin/users/{username}/disable`: the account can no longer log in; its history stays.
+pub async fn disable_user(State(state): State<AppState>, principal: Principal, Path(username): Path<String>) -> Result<Response, WebError> {
+    block_user(&state, &principal, &username).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 

@@ -57,6 +57,8 @@ pub struct HomePage {
     pub studies: Vec<StudySummary>,
 }
 
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CenterRow {
     pub id: String,
     pub name: String,
@@ -87,6 +89,7 @@ pub struct PatientsPage {
     pub may_edit: bool,
 }
 
+#[derive(serde::Serialize)]
 pub struct Finding {
     pub level: &'static str,
     pub path: String,
@@ -182,7 +185,7 @@ pub struct EditPage {
     pub check: String,
 }
 
-#[derive(Template)]
+#[derive(Template, serde::Serialize)]
 #[template(path = "check.html")]
 pub struct CheckPanel {
     pub doses: Vec<String>,

@@ -209,6 +209,34 @@ fn routes() -> Vec<Route> {
             Needs(RaiseQueries),
             true,
         ),
+        ("GET", "/api/v1/hpo/search", "/api/v1/hpo/search?q=eczema", None, AnyUser, false),
+        ("GET", "/api/v1/studies/{study}/dashboard", "/api/v1/studies/small/dashboard", None, Needs(ReadPatients), false),
+        (
+            "POST",
+            "/api/v1/studies/{study}/check",
+            "/api/v1/studies/small/check",
+            Some(|| Body_::Json(r#"{"pseudonym": "P-X"}"#.into())),
+            Needs(EditPatients),
+            false,
+        ),
+        ("GET", "/api/v1/users", "/api/v1/users", None, Needs(ManageUsers), false),
+        (
+            "POST",
+            "/api/v1/users",
+            "/api/v1/users",
+            Some(|| Body_::Json(r#"{"username": "", "role": "coordinator", "password": "x"}"#.into())),
+            Needs(ManageUsers),
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/users/{username}/disable",
+            "/api/v1/users/spare2/disable",
+            Some(|| Body_::Json("{}".into())),
+            Needs(ManageUsers),
+            false,
+        ),
+        ("GET", "/studies/{study}/downloads/{file}", "/studies/small/downloads/report.json", None, Needs(RunReport), false),
     ]
 }
 

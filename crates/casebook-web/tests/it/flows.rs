@@ -318,3 +318,36 @@ web_test!(login_attempts_from_one_address_are_rate_limited, |world| {
     let (status, _, _) = raw(world, "GET", "/login", &[], None).await;
     assert_eq!(status, StatusCode::OK, "the login page itself is never limited");
 });
+
+web_test!(the_api_gives_what_the_pages_show, |world| {
+    let (status, body) = world.send(Some("lead.a"), "GET", "/api/v1/studies/small/dashboard", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let dashboard: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(dashboard["centers"].as_array().unwrap().len(), 1, "a center lead sees their center only: {body}");
+    assert_eq!((dashboard["centers"][0]["patients"].as_i64(), dashboard["centers"][0]["byStatus"]["draft"].as_i64()), (Some(2), Some(2)));
+    assert_eq!(dashboard["unresolvedQueries"][0]["pseudonym"], "P-A1");
+
+    let record = r#"{"pseudonym": "P-A5", "center": "A", "source": "constructed", "sex": "male", "vitalStatus": "alive",
+        "weights": [{"date": "2020-01-10", "kg": 20}],
+        "courses": [{"id": "C1", "drug": "anakinra", "route": "sc", "dose": {"value": 40, "unit": "mg"}, "frequency": "qd",
+                     "start": "2020-01-15", "phase": "before-definitive-therapy", "ongoing": true}]}"#;
+    let (status, body) = world.send(Some("entry.a"), "POST", "/api/v1/studies/small/check", Some(Body_::Json(record.into()))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let checks: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(checks["doses"][0], "C1 (anakinra): 2.00 mg/kg/day");
+
+    let (_, body) = world.send(Some("entry.a"), "GET", "/api/v1/hpo/search?q=eczema&limit=2", None).await;
+    let hits: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((hits["release"].as_str(), hits["terms"][0]["id"].as_str()), (Some("2025-01-16"), Some("HP:0000964")));
+
+    let new_user = r#"{"username": "monitor", "role": "coordinator", "password": "a long enough password"}"#;
+    let (status, body) = world.send(Some("admin"), "POST", "/api/v1/users", Some(Body_::Json(new_user.into()))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, body) = world.send(Some("admin"), "GET", "/api/v1/users", None).await;
+    assert!(body.contains("\"username\":\"monitor\""), "{body}");
+
+    let (status, body) = world.send(Some("coordinator"), "GET", "/api/v1/studies/small/exports/report.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let report: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["study"]["patients"].as_i64(), Some(3), "the pooled report counts every center's patients");
+});

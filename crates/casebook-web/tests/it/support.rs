@@ -118,9 +118,11 @@ impl World {
             let id = db.store.api_tokens(&user).await.unwrap().into_iter().find(|token| token.label == "to revoke").unwrap().id;
             revocable.push((username.to_string(), id));
         }
-        // An account that no test logs in as, for the administrator to disable.
-        let spare = NewUser::new(Username::parse("spare").unwrap(), Role::DataEntry, Some(Slug::parse("center", "A").unwrap())).unwrap();
-        db.store.add_user(&setup, &spare, &Password::parse(PASSWORD).unwrap()).await.unwrap();
+        // Accounts that no test logs in as, for the administrator to disable.
+        for name in ["spare", "spare2"] {
+            let spare = NewUser::new(Username::parse(name).unwrap(), Role::DataEntry, Some(Slug::parse("center", "A").unwrap())).unwrap();
+            db.store.add_user(&setup, &spare, &Password::parse(PASSWORD).unwrap()).await.unwrap();
+        }
         let coordinator = Actor::new("coordinator");
         let query_a = db.store.open_query("small", "P-A1", "$.sex", "Is this right?", &Scope::AllCenters, &coordinator).await.unwrap();
         let query_b = db.store.open_query("small", "P-B1", "$.sex", "Is this right?", &Scope::AllCenters, &coordinator).await.unwrap();

@@ -105,6 +105,18 @@ struct Editing<'a> {
     version: i64,
 }
 
+impl<'a> Editing<'a> {
+    fn new_patient(study: &'a Study) -> Editing<'a> {
+        let list = format!("/studies/{}/patients", study.id);
+        Editing { study, heading: "New patient".into(), action: list.clone(), cancel: list, version: 0 }
+    }
+
+    fn existing(study: &'a Study, pseudonym: &str, version: i64) -> Editing<'a> {
+        let record = format!("/studies/{}/patients/{pseudonym}", study.id);
+        Editing { study, heading: format!("Edit {pseudonym}"), action: format!("{record}/edit"), cancel: record, version }
+    }
+}
+
 fn edit_page(principal: &Principal, editing: Editing<'_>, record: &Value, errors: &[FieldError], conflict: Option<String>) -> EditPage {
     let schema = FormSchema::patient();
     let mut shown = errors.to_vec();
@@ -127,13 +139,7 @@ pub async fn new_patient(State(state): State<AppState>, principal: Principal, Pa
     let study = load_study(&state, &study_id).await?;
     principal.require(Capability::EditPatients)?;
     let record = json!({"pseudonym": "", "center": principal.center().unwrap_or_default(), "source": "chart", "sex": "unknown", "vitalStatus": "alive"});
-    let editing = Editing {
-        study: &study,
-        heading: "New patient".into(),
-        action: format!("/studies/{study_id}/patients"),
-        cancel: format!("/studies/{study_id}/patients"),
-        version: 0,
-    };
+    let editing = Editing::new_patient(&study);
     Ok(render(&edit_page(&principal, editing, &record, &[], None)))
 }
 
@@ -149,13 +155,7 @@ pub async fn edit_patient(
     if !stored.status.is_editable() {
         return Err(WebError::BadRequest(format!("the record is {}: unlock it, giving a reason, to change it", stored.status)));
     }
-    let editing = Editing {
-        study: &study,
-        heading: format!("Edit {pseudonym}"),
-        action: format!("/studies/{study_id}/patients/{pseudonym}/edit"),
-        cancel: format!("/studies/{study_id}/patients/{pseudonym}"),
-        version: stored.version,
-    };
+    let editing = Editing::existing(&study, &pseudonym, stored.version);
     Ok(render(&edit_page(&principal, editing, &record_of(&stored.patient), &[], None)))
 }
 
@@ -167,13 +167,7 @@ pub async fn create_patient(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let study = load_study(&state, &study_id).await?;
-    let editing = Editing {
-        study: &study,
-        heading: "New patient".into(),
-        action: format!("/studies/{study_id}/patients"),
-        cancel: format!("/studies/{study_id}/patients"),
-        version: 0,
-    };
+    let editing = Editing::new_patient(&study);
     submit(&state, &principal, editing, &pairs, None).await
 }
 
@@ -187,13 +181,7 @@ pub async fn save_patient(
     let study = load_study(&state, &study_id).await?;
     read_patient(&state, &principal, &study_id, &pseudonym).await?;
     let version = pairs.iter().find(|(name, _)| name == "_version").and_then(|(_, value)| value.parse().ok()).unwrap_or(0);
-    let editing = Editing {
-        study: &study,
-        heading: format!("Edit {pseudonym}"),
-        action: format!("/studies/{study_id}/patients/{pseudonym}/edit"),
-        cancel: format!("/studies/{study_id}/patients/{pseudonym}"),
-        version,
-    };
+    let editing = Editing::existing(&study, &pseudonym, version);
     submit(&state, &principal, editing, &pairs, Some(version)).await
 }
 

@@ -304,7 +304,7 @@ describe("a study walked through by every role", () => {
 
     await page.goto(studyUrl());
     const downloads = page.locator("section[aria-labelledby=downloads-h] a[download]");
-    assert.equal(await downloads.count(), 5);
+    assert.equal(await downloads.count(), 6);
     const files = {};
     for (const link of await downloads.all()) {
       const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
@@ -316,6 +316,7 @@ describe("a study walked through by every role", () => {
       `${STUDY}-native.json`,
       `${STUDY}-phenopackets.zip`,
       `${STUDY}-report.html`,
+      `${STUDY}-report.json`,
       `${STUDY}-statistics.csv`,
     ]);
 
@@ -337,6 +338,9 @@ describe("a study walked through by every role", () => {
     assert.equal(bundle.resourceType, "Bundle");
     const fhirPatients = bundle.entry.filter((entry) => entry.resource.resourceType === "Patient");
     assert.equal(fhirPatients.length, 8);
+
+    const statistics = JSON.parse(files[`${STUDY}-report.json`].toString("utf8"));
+    assert.equal(statistics.study.patients, 8, "report.json counts the 8 patients");
 
     const report = files[`${STUDY}-report.html`].toString("utf8");
     assert.match(report, /^<!doctype html>/i);

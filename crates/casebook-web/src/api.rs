@@ -92,6 +92,7 @@ pub fn routes() -> Router<AppState> {
         .route("/hpo/search", get(hpo_search))
         .route("/users", get(users).post(add_user))
         .route("/users/{username}/disable", post(disable_user))
+        .fallback(|| async { ApiError(WebError::NotFound) })
 }
 
 async fn dashboard(State(state): State<AppState>, ApiPrincipal(principal): ApiPrincipal, Path(study_id): Path<String>) -> ApiResult {

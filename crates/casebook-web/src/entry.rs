@@ -129,6 +129,7 @@ fn edit_page(principal: &Principal, editing: Editing<'_>, record: &Value, errors
         cancel: editing.cancel,
         version: editing.version,
         conflict,
+        sections: schema.sections(),
         fields: schema.render(record, &shown, &RenderOptions::default()),
         check: check_panel(editing.study, record),
     }

@@ -193,6 +193,17 @@ impl FormSchema {
         (record, errors, action)
     }
 
+    /// The form's lists and groups (features, courses, ...) as (element id, label), in form
+    /// order, for a table of contents that saves a long way by Tab.
+    pub fn sections(&self) -> Vec<(String, String)> {
+        let Kind::Object(properties) = &self.root.kind else { return Vec::new() };
+        properties
+            .iter()
+            .filter(|property| matches!(property.node.kind, Kind::Array { .. } | Kind::Object(_)))
+            .map(|property| (element_id(&[Segment::Key(property.name.clone())]), label_for(&property.name)))
+            .collect()
+    }
+
     /// Every required field missing from the record or from a section it has (a course without
     /// its drug, a feature without its label), each beside its own field. The parser stops at
     /// the first; this lists them all before a save is attempted.

@@ -181,6 +181,8 @@ pub struct EditPage {
     pub cancel: String,
     pub version: i64,
     pub conflict: Option<String>,
+    /// The form's lists and groups as (element id, label), for the table of contents.
+    pub sections: Vec<(String, String)>,
     pub fields: String,
     pub check: String,
 }

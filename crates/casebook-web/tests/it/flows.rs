@@ -204,6 +204,14 @@ web_test!(case_entry_shows_errors_beside_the_field_and_keeps_the_input, |world| 
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("you enter patients of your own center, A"), "{page}");
 
+    let (_, form) = world.send(Some("entry.a"), "GET", "/studies/small/patients/new", None).await;
+    for section in ["features", "labs", "weights", "courses", "definitiveTherapies", "engraftment", "zhuAssessments"] {
+        assert!(
+            form.contains(&format!("href=\"#f-{section}\"")) && form.contains(&format!("id=\"f-{section}\"")),
+            "{section} is in the contents and the form"
+        );
+    }
+
     let good = "pseudonym=P-A9&center=A&source=constructed&sex=female&vitalStatus=alive&notes=Mario+Rossi+DOB+12%2F03%2F2015";
     let (status, _) = world.send(Some("entry.a"), "POST", "/studies/small/patients", Some(Body_::Form(good.into()))).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -255,6 +263,13 @@ web_test!(the_api_creates_reads_and_refuses_with_json_paths, |world| {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let refused: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(refused["errors"][0]["path"], "birth", "{body}");
+
+    let (status, body) = world.send(Some("lead.a"), "GET", "/api/v1/no/such/thing", None).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::NOT_FOUND, r#"{"error":"Not found","status":404}"#),
+        "the API answers in JSON everywhere"
+    );
 
     let (_, document) = world.send(None, "GET", "/api/v1/openapi.json", None).await;
     let document: serde_json::Value = serde_json::from_str(&document).unwrap();

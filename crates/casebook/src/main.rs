@@ -20,6 +20,7 @@ pub enum Outcome {
 }
 
 fn main() -> ExitCode {
+    end_quietly_when_the_reader_leaves();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
@@ -36,4 +37,20 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `println!` panics when the program reading Casebook's output has gone (`casebook hpo search
+/// a | head -1`). For a command-line tool that is a normal end, as it is for ripgrep or `yes`:
+/// exit quietly instead of printing a panic.
+fn end_quietly_when_the_reader_leaves() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message =
+            payload.downcast_ref::<String>().map(String::as_str).or_else(|| payload.downcast_ref::<&str>().copied()).unwrap_or("");
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default_hook(info);
+    }));
 }

@@ -164,3 +164,22 @@ fn hpo_show_gives_the_term_and_the_replacement_of_an_obsolete_id() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("is not a term of HPO release 2025-01-16"), "{}", stderr(&output));
 }
+
+#[test]
+fn output_into_a_pipe_that_closes_early_ends_quietly() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["hpo", "search", "a", "--limit", "5000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.starts_with("HP:"), "{first}");
+    // The reader is gone (like `| head -1`); the rest of the output has nowhere to go.
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

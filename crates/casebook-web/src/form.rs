@@ -1089,7 +1089,7 @@ impl Renderer<'_> {
         let text = scalar_text(value);
         match &node.kind {
             Kind::Choice(choices) => {
-                let mut options: Vec<(String, String)> = choices.iter().map(|c| (c.clone(), c.clone())).collect();
+                let mut options: Vec<(String, String)> = choices.iter().map(|c| (c.clone(), choice_words(c))).collect();
                 if !text.is_empty() && !choices.contains(&text) {
                     options.push((text.clone(), format!("{text} (not one of the choices)")));
                 }
@@ -1169,6 +1169,16 @@ impl Renderer<'_> {
             let _ = writeln!(self.out, "<option value=\"{}\"{selected}>{}</option>", escape_html(value), escape_html(label));
         }
         self.out.push_str("</select>\n");
+    }
+}
+
+/// A choice as the person entering reads it: `before-definitive-therapy` → "before definitive
+/// therapy", a schedule code with its words (`qd` → "qd (once daily)"). The value sent stays the
+/// code.
+fn choice_words(value: &str) -> String {
+    match casebook_domain::drug::Frequency::parse(value) {
+        Ok(frequency) if frequency.label() != value => format!("{value} ({})", frequency.label()),
+        _ => value.replace('-', " "),
     }
 }
 

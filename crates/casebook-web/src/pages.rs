@@ -243,13 +243,42 @@ pub(crate) async fn study_overview(
     Ok((centers, unresolved))
 }
 
-/// `GET /studies/{study}/patients`.
-pub async fn patient_list(State(state): State<AppState>, principal: Principal, Path(study_id): Path<String>) -> Result<Response, WebError> {
+/// The patient list's filters, all optional: part of a pseudonym, a status, a center, only
+/// records with unresolved queries.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PatientFilter {
+    pub(crate) q: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) center: Option<String>,
+    pub(crate) unresolved: Option<bool>,
+}
+
+/// `GET /studies/{study}/patients?q=&status=&center=&unresolved=true`.
+pub async fn patient_list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(study_id): Path<String>,
+    Query(filter): Query<PatientFilter>,
+) -> Result<Response, WebError> {
     let study = load_study(&state, &study_id).await?;
     principal.require(Capability::ReadPatients)?;
-    let patients = state.store.patient_listings(&study_id, &principal.scope()).await?;
+    let all = state.store.patient_listings(&study_id, &principal.scope()).await?;
+    let total = all.len();
+    let wanted = |text: &Option<String>| text.as_deref().map(str::trim).filter(|text| !text.is_empty()).map(str::to_lowercase);
+    let (search, status, center) = (wanted(&filter.q), wanted(&filter.status), wanted(&filter.center));
+    let patients: Vec<_> = all
+        .into_iter()
+        .filter(|p| search.as_ref().is_none_or(|search| p.pseudonym.to_lowercase().contains(search.as_str())))
+        .filter(|p| status.as_ref().is_none_or(|status| p.status.as_str() == status))
+        .filter(|p| center.as_ref().is_none_or(|center| p.center_id.to_lowercase() == *center))
+        .filter(|p| !filter.unresolved.unwrap_or(false) || p.unresolved_queries > 0)
+        .collect();
     let page = PatientsPage {
         layout: layout(&principal, "Patients", Some(&study)),
+        centers: study.centers.iter().map(|c| c.id.to_string()).filter(|id| principal.scope().covers(id)).collect(),
+        statuses: RecordStatus::ALL.iter().map(|status| status.as_str()).collect(),
+        filter,
+        total,
         study_id,
         patients,
         may_edit: principal.may(Capability::EditPatients),

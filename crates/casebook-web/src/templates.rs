@@ -85,6 +85,11 @@ pub struct DashboardPage {
 pub struct PatientsPage {
     pub layout: Layout,
     pub study_id: String,
+    pub filter: crate::pages::PatientFilter,
+    pub centers: Vec<String>,
+    pub statuses: Vec<&'static str>,
+    /// Patients the user may see, before filtering.
+    pub total: usize,
     pub patients: Vec<PatientListing>,
     pub may_edit: bool,
 }

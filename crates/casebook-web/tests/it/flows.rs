@@ -366,3 +366,28 @@ web_test!(the_api_gives_what_the_pages_show, |world| {
     let report: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(report["study"]["patients"].as_i64(), Some(3), "the pooled report counts every center's patients");
 });
+
+web_test!(the_patient_list_filters_by_pseudonym_status_center_and_queries, |world| {
+    let rows = |page: &str| -> Vec<String> {
+        page.split("<th scope=\"row\"><a href=\"/studies/small/patients/")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    let (_, page) = world.send(Some("coordinator"), "GET", "/studies/small/patients", None).await;
+    assert_eq!(rows(&page), ["P-A1", "P-A2", "P-B1"]);
+    let (_, page) = world.send(Some("coordinator"), "GET", "/studies/small/patients?center=B", None).await;
+    assert_eq!(rows(&page), ["P-B1"]);
+    assert!(page.contains("1 of 3 patients"), "{page}");
+    let (_, page) = world.send(Some("coordinator"), "GET", "/studies/small/patients?q=a2", None).await;
+    assert_eq!(rows(&page), ["P-A2"]);
+    let (_, page) = world.send(Some("coordinator"), "GET", "/studies/small/patients?unresolved=true", None).await;
+    assert_eq!(rows(&page), ["P-A1", "P-B1"], "the two records with an open query");
+    let (_, page) = world.send(Some("lead.a"), "GET", "/studies/small/patients?center=B", None).await;
+    assert!(rows(&page).is_empty(), "a filter never widens the scope");
+    world
+        .send(Some("entry.a"), "POST", "/studies/small/patients/P-A2/workflow", Some(Body_::Form("version=1&step=mark-complete".into())))
+        .await;
+    let (_, page) = world.send(Some("coordinator"), "GET", "/studies/small/patients?status=complete", None).await;
+    assert_eq!(rows(&page), ["P-A2"]);
+});

@@ -47,6 +47,11 @@ pub async fn principal_of(parts: &mut Parts, state: &AppState) -> Result<Option<
     let Ok(session) = Session::from_request_parts(parts, state).await else {
         return Ok(None);
     };
+    session_principal(&session, state).await
+}
+
+/// The user of a browser session, if it still stands for one.
+pub async fn session_principal(session: &Session, state: &AppState) -> Result<Option<Principal>, WebError> {
     let Some(user_id) = session.get::<i64>(USER_ID).await.map_err(internal)? else {
         return Ok(None);
     };
@@ -54,7 +59,7 @@ pub async fn principal_of(parts: &mut Parts, state: &AppState) -> Result<Option<
     match state.store.user_by_id(user_id).await? {
         Some(user) if !user.disabled && fingerprint.as_deref() == Some(user.password_fingerprint.as_str()) => Ok(Some(Principal { user })),
         _ => {
-            end_session(&session).await?;
+            end_session(session).await?;
             Ok(None)
         }
     }

@@ -96,6 +96,7 @@ pub fn router(store: Store, options: &WebOptions) -> Router {
         .route("/assets/{file}", get(pages::asset))
         .nest("/api/v1", api::routes())
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pages::dress_error_pages))
         .with_state(state)
         .layer(sessions)
         .layer(CsrfLayer::new())

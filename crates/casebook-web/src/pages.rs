@@ -68,8 +68,26 @@ impl IntoResponse for WebError {
             class: "error",
             back: "/".into(),
         };
-        (status, render(&page)).into_response()
+        let mut response = (status, render(&page)).into_response();
+        response.extensions_mut().insert(page);
+        response
     }
+}
+
+/// Error pages are made where the user is not known; this layer, which runs inside the
+/// session layer, renders them again with the user's header and navigation when someone is
+/// logged in, so that a refused page still leads somewhere.
+pub async fn dress_error_pages(State(state): State<AppState>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let session = request.extensions().get::<Session>().cloned();
+    let mut response = next.run(request).await;
+    let (Some(session), Some(mut page)) = (session, response.extensions_mut().remove::<MessagePage>()) else {
+        return response;
+    };
+    let Ok(Some(principal)) = crate::auth::session_principal(&session, &state).await else {
+        return response;
+    };
+    page.layout = layout(&principal, page.heading.clone(), None);
+    (response.status(), render(&page)).into_response()
 }
 
 pub(crate) fn render(template: &impl Template) -> Response {

@@ -10,6 +10,7 @@ use casebook_store::tokens::TokenInfo;
 use casebook_store::users::User;
 
 /// What every page's frame shows.
+#[derive(Clone)]
 pub struct Layout {
     pub title: String,
     pub user: Option<UserBadge>,
@@ -19,6 +20,7 @@ pub struct Layout {
     pub hpo_release: String,
 }
 
+#[derive(Clone)]
 pub struct UserBadge {
     pub username: String,
     pub role: &'static str,
@@ -26,12 +28,13 @@ pub struct UserBadge {
     pub admin: bool,
 }
 
+#[derive(Clone)]
 pub struct StudyBadge {
     pub id: String,
     pub data_label: Option<String>,
 }
 
-#[derive(Template)]
+#[derive(Template, Clone)]
 #[template(path = "message.html")]
 pub struct MessagePage {
     pub layout: Layout,

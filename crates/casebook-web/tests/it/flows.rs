@@ -66,6 +66,11 @@ web_test!(login_sets_a_fresh_httponly_cookie_and_logout_ends_the_session, |world
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("P-A1") && !page.contains("P-B1"), "lead.a sees center A only");
 
+    // A refused page still has the user's header and navigation.
+    let (status, _, page) = raw(world, "GET", "/studies/small/patients/P-B1", &[("cookie", &pair)], None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("<h1>Not found</h1>") && page.contains("href=\"/account\">lead.a</a>"), "{page}");
+
     // A second login gets another session id: an id known before login is worth nothing after.
     let (_, second) = log_in(world, "lead.a", PASSWORD).await;
     assert_ne!(cookie_pair(&second.unwrap()), pair);

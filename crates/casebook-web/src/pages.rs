@@ -48,7 +48,10 @@ pub const DOWNLOADS: &[(&str, &str)] = &[
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         if let WebError::LoginRequired = self {
-            return Redirect::to("/login").into_response();
+            // `dress_error_pages` adds where to come back to after logging in.
+            let mut response = Redirect::to("/login").into_response();
+            response.extensions_mut().insert(LoginRequired);
+            return response;
         }
         if let WebError::Internal(detail) = &self {
             eprintln!("casebook serve: internal error: {detail}");
@@ -79,7 +82,12 @@ impl IntoResponse for WebError {
 /// logged in, so that a refused page still leads somewhere.
 pub async fn dress_error_pages(State(state): State<AppState>, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let session = request.extensions().get::<Session>().cloned();
+    let asked_for = request.uri().path_and_query().map(|path| path.as_str().to_string()).unwrap_or_default();
     let mut response = next.run(request).await;
+    if response.extensions_mut().remove::<LoginRequired>().is_some() {
+        let login = format!("/login?next={}", percent_encode(&asked_for));
+        return Redirect::to(&login).into_response();
+    }
     let (Some(session), Some(mut page)) = (session, response.extensions_mut().remove::<MessagePage>()) else {
         return response;
     };
@@ -88,6 +96,22 @@ pub async fn dress_error_pages(State(state): State<AppState>, request: axum::ext
     };
     page.layout = layout(&principal, page.heading.clone(), None);
     (response.status(), render(&page)).into_response()
+}
+
+/// Marks the redirect of a page that needs a login.
+#[derive(Clone, Copy)]
+struct LoginRequired;
+
+/// Percent-encodes everything but unreserved characters and `/`, for a path in a query string.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(char::from(byte)),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
 }
 
 pub(crate) fn render(template: &impl Template) -> Response {
@@ -103,7 +127,6 @@ fn bare_layout(title: &str) -> Layout {
         user: None,
         study: None,
         may_report: false,
-        flash: None,
         hpo_release: casebook_hpo::Hpo::embedded().release().to_string(),
     }
 }

@@ -16,7 +16,6 @@ pub struct Layout {
     pub user: Option<UserBadge>,
     pub study: Option<StudyBadge>,
     pub may_report: bool,
-    pub flash: Option<String>,
     pub hpo_release: String,
 }
 

@@ -78,7 +78,29 @@ web_test!(login_sets_a_fresh_httponly_cookie_and_logout_ends_the_session, |world
     let (status, _, _) = raw(world, "POST", "/logout", &[("cookie", &pair)], Some("")).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, headers, _) = raw(world, "GET", "/studies/small/patients", &[("cookie", &pair)], None).await;
-    assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/login"));
+    assert_eq!(
+        (status, headers.get(header::LOCATION).unwrap().to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/login?next=/studies/small/patients"),
+        "after logging in again the user comes back to the page asked for"
+    );
+    let (status, headers, _) = raw(
+        world,
+        "POST",
+        "/login",
+        &[],
+        Some(&format!("username=lead.a&password={}&next=%2Fstudies%2Fsmall%2Fqueries", PASSWORD.replace(' ', "+"))),
+    )
+    .await;
+    assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/studies/small/queries"));
+    let (_, headers, _) = raw(
+        world,
+        "POST",
+        "/login",
+        &[],
+        Some(&format!("username=lead.a&password={}&next=%2F%2Fevil.example", PASSWORD.replace(' ', "+"))),
+    )
+    .await;
+    assert_eq!(headers.get(header::LOCATION).unwrap().to_str().unwrap(), "/", "never to another site");
 });
 
 web_test!(wrong_passwords_are_refused_recorded_and_lock_the_account, |world| {

@@ -627,7 +627,7 @@ fn empty_means(description: &str) -> Option<String> {
 
 /// A property name in words: `definitiveTherapies` → "Definitive therapies", with a few
 /// acronyms and units spelled the way clinicians write them.
-fn label_for(name: &str) -> String {
+pub(crate) fn label_for(name: &str) -> String {
     const WHOLE: &[(&str, &str)] = &[
         ("hgvsC", "HGVS c."),
         ("hgvsP", "HGVS p."),

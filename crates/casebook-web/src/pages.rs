@@ -383,9 +383,9 @@ fn record_sections(record: &Value) -> Vec<RecordSection> {
                 Value::Array(_) | Value::Object(_) => {
                     let mut fields = Vec::new();
                     leaves(value, format!("$.{key}"), "", &mut fields);
-                    sections.push(RecordSection { title: words(key), fields });
+                    sections.push(RecordSection { title: crate::form::label_for(key), fields });
                 }
-                scalar => leaves(scalar, format!("$.{key}"), &words(key), &mut patient.fields),
+                scalar => leaves(scalar, format!("$.{key}"), &crate::form::label_for(key), &mut patient.fields),
             }
         }
     }
@@ -397,7 +397,7 @@ fn leaves(value: &Value, path: String, label: &str, out: &mut Vec<RecordField>) 
     let join = |part: String| if label.is_empty() { part } else { format!("{label} › {part}") };
     match value {
         Value::Object(members) if !members.is_empty() => {
-            members.iter().for_each(|(key, child)| leaves(child, format!("{path}.{key}"), &join(words(key)), out))
+            members.iter().for_each(|(key, child)| leaves(child, format!("{path}.{key}"), &join(crate::form::label_for(key)), out))
         }
         Value::Array(items) if !items.is_empty() => items
             .iter()
@@ -406,32 +406,6 @@ fn leaves(value: &Value, path: String, label: &str, out: &mut Vec<RecordField>) 
         Value::String(text) => out.push(RecordField { label: label.to_string(), path, value: text.clone() }),
         other => out.push(RecordField { label: label.to_string(), path, value: other.to_string() }),
     }
-}
-
-/// `definitiveTherapies[0]` → `Definitive therapies 1`.
-pub(crate) fn words(key: &str) -> String {
-    let mut out = String::new();
-    let mut number = String::new();
-    let mut in_index = false;
-    for c in key.chars() {
-        match c {
-            '[' => in_index = true,
-            ']' => {
-                in_index = false;
-                let shown = number.parse::<usize>().map(|n| n + 1).unwrap_or(0);
-                out.push_str(&format!(" {shown}"));
-                number.clear();
-            }
-            c if in_index => number.push(c),
-            c if c.is_uppercase() => {
-                out.push(' ');
-                out.extend(c.to_lowercase());
-            }
-            c => out.push(c),
-        }
-    }
-    let mut chars = out.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// `GET /studies/{study}/patients/{pseudonym}`.

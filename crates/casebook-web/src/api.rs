@@ -13,7 +13,7 @@ use casebook_store::audit::AuditFilter;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::entry::{SaveOutcome, save_record};
+use crate::entry::{Replacing, SaveOutcome, save_record};
 use crate::error::WebError;
 use crate::pages::{export_file, load_study, read_patient, take_step};
 use crate::policy::{Capability, Principal};
@@ -245,10 +245,8 @@ async fn save_patient(
     let study = load_study(&state, &study_id).await?;
     principal.require(Capability::EditPatients)?;
     read_patient(&state, &principal, &study_id, &pseudonym).await?;
-    if body.record.get("pseudonym").and_then(Value::as_str) != Some(pseudonym.as_str()) {
-        return Err(WebError::BadRequest("the record's pseudonym must be the one in the URL".into()).into());
-    }
-    save_response(save_record(&state, &principal, &study, &body.record, Some(body.version)).await?, false)
+    let replacing = Replacing { pseudonym: &pseudonym, version: body.version };
+    save_response(save_record(&state, &principal, &study, &body.record, Some(replacing)).await?, false)
 }
 
 #[derive(Deserialize)]

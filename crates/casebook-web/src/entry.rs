@@ -37,14 +37,23 @@ pub enum SaveOutcome {
     },
 }
 
-/// Validates and stores a record typed by a user: new when `version` is `None`, otherwise
-/// replacing that version. Center staff enter patients of their own center only.
+/// Which record a save replaces: its pseudonym and the version that was read.
+#[derive(Debug, Clone, Copy)]
+pub struct Replacing<'a> {
+    /// The pseudonym of the record being edited (a save cannot rename it).
+    pub pseudonym: &'a str,
+    /// The version the editor read (optimistic locking).
+    pub version: i64,
+}
+
+/// Validates and stores a record typed by a user: new when `replacing` is `None`, otherwise
+/// replacing that record at that version. Center staff enter patients of their own center only.
 pub async fn save_record(
     state: &AppState,
     principal: &Principal,
     study: &Study,
     record: &Value,
-    version: Option<i64>,
+    replacing: Option<Replacing<'_>>,
 ) -> Result<SaveOutcome, WebError> {
     principal.require(Capability::EditPatients)?;
     let patient = match parse_patient_json(&record.to_string()) {
@@ -53,6 +62,12 @@ pub async fn save_record(
             return Ok(SaveOutcome::Invalid { errors: diagnostics.into_iter().map(|d| pinpoint(d.path, d.message)).collect() });
         }
     };
+    if let Some(replacing) = replacing
+        && patient.pseudonym.as_str() != replacing.pseudonym
+    {
+        let message = format!("a record keeps its pseudonym ({}); to use another one, create a new record", replacing.pseudonym);
+        return Ok(SaveOutcome::Invalid { errors: vec![("$.pseudonym".into(), message)] });
+    }
     if let Some(center) = principal.center()
         && patient.center.as_str() != center
     {
@@ -65,15 +80,15 @@ pub async fn save_record(
         return Ok(SaveOutcome::Invalid { errors });
     }
     let actor = Actor::new(&principal.user.username);
-    let new_version = match version {
+    let new_version = match replacing {
         None => {
             state.store.create_patient(study, &patient, &actor).await?;
             1
         }
-        Some(version) => {
+        Some(replacing) => {
             // The record must be visible (own center) before it can be replaced.
-            state.store.patient_in(study.id.as_str(), patient.pseudonym.as_str(), &principal.scope()).await?;
-            state.store.save_patient(study, &patient, version, &actor).await?
+            state.store.patient_in(study.id.as_str(), replacing.pseudonym, &principal.scope()).await?;
+            state.store.save_patient(study, &patient, replacing.version, &actor).await?
         }
     };
     let mut warnings: Vec<String> =
@@ -183,7 +198,7 @@ pub async fn save_patient(
     read_patient(&state, &principal, &study_id, &pseudonym).await?;
     let version = pairs.iter().find(|(name, _)| name == "_version").and_then(|(_, value)| value.parse().ok()).unwrap_or(0);
     let editing = Editing::existing(&study, &pseudonym, version);
-    submit(&state, &principal, editing, &pairs, Some(version)).await
+    submit(&state, &principal, editing, &pairs, Some(Replacing { pseudonym: &pseudonym, version })).await
 }
 
 /// Parses a submitted form; re-renders it with everything typed when a section is added or
@@ -193,7 +208,7 @@ async fn submit(
     principal: &Principal,
     editing: Editing<'_>,
     pairs: &[(String, String)],
-    version: Option<i64>,
+    replacing: Option<Replacing<'_>>,
 ) -> Result<Response, WebError> {
     principal.require(Capability::EditPatients)?;
     let schema = FormSchema::patient();
@@ -208,7 +223,7 @@ async fn submit(
     if !errors.is_empty() {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&edit_page(principal, editing, &record, &errors, None))).into_response());
     }
-    let outcome = match save_record(state, principal, editing.study, &record, version).await {
+    let outcome = match save_record(state, principal, editing.study, &record, replacing).await {
         Err(WebError::Conflict(message)) => {
             return Ok((StatusCode::CONFLICT, render(&edit_page(principal, editing, &record, &[], Some(message)))).into_response());
         }

@@ -196,6 +196,15 @@ web_test!(a_second_save_of_the_same_version_is_a_conflict_that_keeps_what_was_ty
     };
     let (status, _) = world.send(Some("entry.a"), "POST", "/studies/small/patients/P-A1/edit", Some(Body_::Form(form("first+edit")))).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // The form of P-A1 cannot overwrite P-A2 by changing the pseudonym.
+    // (P-A2 is at version 1, the version this form names: without the check it would be replaced.)
+    let renamed = form("x").replace("pseudonym=P-A1", "pseudonym=P-A2");
+    let (status, page) = world.send(Some("entry.a"), "POST", "/studies/small/patients/P-A1/edit", Some(Body_::Form(renamed))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("a record keeps its pseudonym (P-A1)"), "{page}");
+    assert_eq!(world.db.store.patient_in("small", "P-A2", &casebook_store::records::Scope::AllCenters).await.unwrap().version, 1);
+
     let (status, page) = world
         .send(Some("lead.a"), "POST", "/studies/small/patients/P-A1/edit", Some(Body_::Form(form("second+edit+typed+meanwhile"))))
         .await;

@@ -45,10 +45,12 @@ impl WebError {
         }
     }
 
-    /// What the user is told: never the internals of a server error.
+    /// What the user is told: never the internals of a server error, and never whether a record
+    /// that is not theirs to see exists.
     pub fn public_message(&self) -> String {
         match self {
             WebError::Internal(_) => "Something went wrong on the server; the error was logged. Please try again.".into(),
+            WebError::NotFound => "This page or record does not exist, or it is not one you may see.".into(),
             other => sentence(&other.to_string()),
         }
     }

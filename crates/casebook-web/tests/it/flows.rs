@@ -303,7 +303,7 @@ web_test!(the_api_creates_reads_and_refuses_with_json_paths, |world| {
     let (status, body) = world.send(Some("lead.a"), "GET", "/api/v1/no/such/thing", None).await;
     assert_eq!(
         (status, body.as_str()),
-        (StatusCode::NOT_FOUND, r#"{"error":"Not found","status":404}"#),
+        (StatusCode::NOT_FOUND, r#"{"error":"This page or record does not exist, or it is not one you may see.","status":404}"#),
         "the API answers in JSON everywhere"
     );
 

@@ -115,7 +115,19 @@ pub fn router(store: Store, options: &WebOptions) -> Router {
 /// address (browsers send cookies to `http://127.0.0.1` only without it).
 pub async fn serve(store: Store, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let options = WebOptions { secure_cookies: !listener.local_addr()?.ip().is_loopback() };
-    let app = router(store.clone(), &options);
+    let app = router(store.clone(), &options).layer(axum::middleware::from_fn(log_request));
     tokio::spawn(RegistrySessions::new(store).delete_expired_every(Duration::from_secs(3600)));
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).await
+}
+
+/// One line per request on standard error for whoever runs the server: time, method, path
+/// (without the query, which may hold searched text), status and duration. Pseudonyms may appear
+/// in paths; nothing else about patients does.
+async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let (method, path) = (request.method().clone(), request.uri().path().to_string());
+    let response = next.run(request).await;
+    let now = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    eprintln!("{now} {method} {path} {} {} ms", response.status().as_u16(), started.elapsed().as_millis());
+    response
 }

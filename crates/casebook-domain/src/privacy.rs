@@ -448,43 +448,7 @@ const COMMON_WORDS: &[&str] = &[
     "y",
     "con",
     "sin",
-    // Months and days.
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "gennaio",
-    "febbraio",
-    "marzo",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "agosto",
-    "settembre",
-    "ottobre",
-    "novembre",
-    "dicembre",
+    // Days (months are in MONTHS).
     "monday",
     "tuesday",
     "wednesday",
@@ -1096,7 +1060,9 @@ impl<'t> Scanner<'t> {
             let has_digit = text.chars().any(|c| c.is_ascii_digit());
             let lower = text.to_lowercase();
             let name_like = !has_digit && is_capitalised(text);
-            let common = COMMON_WORDS.contains(&lower.as_str()) || DRUG_SUFFIXES.iter().any(|suffix| lower.ends_with(suffix));
+            let common = COMMON_WORDS.contains(&lower.as_str())
+                || MONTHS.contains(&lower.as_str())
+                || DRUG_SUFFIXES.iter().any(|suffix| lower.ends_with(suffix));
             let dot_after = self.char_at(index) == Some('.');
             let gap_before = match tokens.last() {
                 Some(previous) => self.slice(previous.end, start).to_string(),

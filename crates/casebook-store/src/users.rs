@@ -448,48 +448,47 @@ impl Store {
 
     /// Every user, by username.
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        let rows: Vec<(String,)> = with_db!(&self.db, |pool| sqlx::query_as("SELECT username FROM app_user ORDER BY username")
-            .fetch_all(pool)
-            .await
-            .doing("listing users"))?;
-        let mut users = Vec::with_capacity(rows.len());
-        for (username,) in rows {
-            users.extend(self.find_user(&username).await?);
-        }
-        Ok(users)
+        let sql = format!("{} ORDER BY username", user_select(self.backend()));
+        let rows: Vec<UserRow> = with_db!(&self.db, |pool| sqlx::query_as(&sql).fetch_all(pool).await.doing("listing users"))?;
+        rows.into_iter().map(|row| user_from_row(row).map(|(user, _)| user)).collect()
     }
 
-    /// The user with this database id, if there is one.
+    /// The user with this database id, if there is one. Every request of a logged-in user asks
+    /// this, so it is one query.
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
-        let row: Option<(String,)> = with_db!(&self.db, |pool| sqlx::query_as("SELECT username FROM app_user WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await
-            .doing("looking up a user"))?;
-        match row {
-            Some((username,)) => self.find_user(&username).await,
-            None => Ok(None),
-        }
+        let sql = format!("{} WHERE id = $1", user_select(self.backend()));
+        let row: Option<UserRow> =
+            with_db!(&self.db, |pool| sqlx::query_as(&sql).bind(id).fetch_optional(pool).await.doing("looking up a user"))?;
+        Ok(row.map(user_from_row).transpose()?.map(|(user, _)| user))
     }
 
     async fn find_user_and_hash(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
-        let backend = self.backend();
-        let sql = format!(
-            "SELECT id, username, role, center_id, disabled, failed_logins, {}, {}, password_hash FROM app_user WHERE username = $1",
-            time_text(backend, "locked_until"),
-            time_text(backend, "created_at"),
-        );
-        type Row = (i64, String, String, Option<String>, bool, i64, Option<String>, String, String);
-        let row: Option<Row> =
+        let sql = format!("{} WHERE username = $1", user_select(self.backend()));
+        let row: Option<UserRow> =
             with_db!(&self.db, |pool| sqlx::query_as(&sql).bind(username).fetch_optional(pool).await.doing("looking up a user"))?;
-        let Some((id, username, role, center_id, disabled, failed_logins, locked_until, created_at, hash)) = row else {
-            return Ok(None);
-        };
-        let role = Role::parse(&role)
-            .ok_or_else(|| StoreError::Corrupt { what: format!("user `{username}`"), detail: format!("`{role}` is not a role") })?;
-        let password_fingerprint = crate::sha256_hex(hash.as_bytes())[..16].to_string();
-        Ok(Some((User { id, username, role, center_id, disabled, failed_logins, locked_until, created_at, password_fingerprint }, hash)))
+        row.map(user_from_row).transpose()
     }
+}
+
+/// A user's row as [`user_select`] reads it: the user's columns, then the password hash.
+type UserRow = (i64, String, String, Option<String>, bool, i64, Option<String>, String, String);
+
+/// The `SELECT` of user rows, without its `WHERE` or `ORDER BY`.
+fn user_select(backend: Backend) -> String {
+    format!(
+        "SELECT id, username, role, center_id, disabled, failed_logins, {}, {}, password_hash FROM app_user",
+        time_text(backend, "locked_until"),
+        time_text(backend, "created_at"),
+    )
+}
+
+/// A user and their password hash from a row.
+fn user_from_row(row: UserRow) -> Result<(User, String), StoreError> {
+    let (id, username, role, center_id, disabled, failed_logins, locked_until, created_at, hash) = row;
+    let role = Role::parse(&role)
+        .ok_or_else(|| StoreError::Corrupt { what: format!("user `{username}`"), detail: format!("`{role}` is not a role") })?;
+    let password_fingerprint = crate::sha256_hex(hash.as_bytes())[..16].to_string();
+    Ok((User { id, username, role, center_id, disabled, failed_logins, locked_until, created_at, password_fingerprint }, hash))
 }
 
 /// The audit record of a user, e.g. `user/alice`.

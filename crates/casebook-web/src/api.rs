@@ -8,7 +8,6 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use casebook_store::Actor;
 use casebook_store::audit::AuditFilter;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -197,8 +196,7 @@ async fn patient(
     Path((study_id, pseudonym)): Path<(String, String)>,
 ) -> ApiResult {
     let stored = read_patient(&state, &principal, &study_id, &pseudonym).await?;
-    let record: Value = serde_json::from_str(&casebook_formats::native::folder::patient_to_json(&stored.patient))
-        .map_err(|error| WebError::Internal(error.to_string()))?;
+    let record = crate::entry::record_of(&stored.patient);
     let signature = stored.signature.map(|s| json!({"signedBy": s.signed_by, "signedAt": s.signed_at, "meaning": s.meaning}));
     Ok(Json(json!({"version": stored.version, "status": stored.status.as_str(), "signature": signature, "record": record})).into_response())
 }
@@ -244,6 +242,7 @@ async fn save_patient(
 ) -> ApiResult {
     let study = load_study(&state, &study_id).await?;
     principal.require(Capability::EditPatients)?;
+    // Another center's record is not found, whatever the body holds.
     read_patient(&state, &principal, &study_id, &pseudonym).await?;
     let replacing = Replacing { pseudonym: &pseudonym, version: body.version };
     save_response(save_record(&state, &principal, &study, &body.record, Some(replacing)).await?, false)
@@ -317,7 +316,7 @@ async fn open_query(
     ApiJson(body): ApiJson<QueryBody>,
 ) -> ApiResult {
     principal.require(Capability::RaiseQueries)?;
-    let actor = Actor::new(&principal.user.username);
+    let actor = principal.actor();
     let id = state.store.open_query(&study_id, &pseudonym, &body.field, &body.question, &principal.scope(), &actor).await?;
     Ok((axum::http::StatusCode::CREATED, Json(json!({"id": id}))).into_response())
 }
@@ -334,7 +333,7 @@ async fn answer_query(
     ApiJson(body): ApiJson<AnswerBody>,
 ) -> ApiResult {
     principal.require(Capability::AnswerQueries)?;
-    state.store.answer_query(&study_id, id, &body.answer, &principal.scope(), &Actor::new(&principal.user.username)).await?;
+    state.store.answer_query(&study_id, id, &body.answer, &principal.scope(), &principal.actor()).await?;
     Ok(Json(json!({"id": id, "status": "answered"})).into_response())
 }
 
@@ -344,7 +343,7 @@ async fn close_query(
     Path((study_id, id)): Path<(String, i64)>,
 ) -> ApiResult {
     principal.require(Capability::RaiseQueries)?;
-    state.store.close_query(&study_id, id, &principal.scope(), &Actor::new(&principal.user.username)).await?;
+    state.store.close_query(&study_id, id, &principal.scope(), &principal.actor()).await?;
     Ok(Json(json!({"id": id, "status": "closed"})).into_response())
 }
 

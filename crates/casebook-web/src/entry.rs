@@ -10,7 +10,6 @@ use casebook_domain::check::{Level, check_patient, derive_course, zhu_results};
 use casebook_domain::patient::Patient;
 use casebook_domain::study::Study;
 use casebook_formats::native::folder::{parse_patient_json, patient_to_json};
-use casebook_store::Actor;
 use serde_json::{Value, json};
 
 use crate::error::WebError;
@@ -79,7 +78,7 @@ pub async fn save_record(
     if !errors.is_empty() {
         return Ok(SaveOutcome::Invalid { errors });
     }
-    let actor = Actor::new(&principal.user.username);
+    let actor = principal.actor();
     let new_version = match replacing {
         None => {
             state.store.create_patient(study, &patient, &actor).await?;
@@ -108,7 +107,8 @@ fn pinpoint(path: String, message: String) -> (String, String) {
     }
 }
 
-fn record_of(patient: &Patient) -> Value {
+/// A stored patient as the native record JSON, for forms, pages, the API and exports.
+pub(crate) fn record_of(patient: &Patient) -> Value {
     serde_json::from_str(&patient_to_json(patient)).expect("patient JSON is valid")
 }
 
@@ -212,9 +212,8 @@ async fn submit(
 ) -> Result<Response, WebError> {
     principal.require(Capability::EditPatients)?;
     let schema = FormSchema::patient();
-    let fields: Vec<(String, String)> =
-        pairs.iter().filter(|(name, _)| !name.starts_with("_version") && name != "_save").cloned().collect();
-    let (mut record, mut errors, action) = schema.parse(&fields);
+    // `parse` skips the page's own fields (`_version`, `_save`) and returns `_add`/`_remove`.
+    let (mut record, mut errors, action) = schema.parse(pairs);
     if let Some(action) = action {
         crate::form::apply_action(&mut record, &action);
         return Ok(render(&edit_page(principal, editing, &record, &errors, None)));
@@ -255,8 +254,7 @@ pub async fn check_patient_form(
 ) -> Result<Response, WebError> {
     let study = load_study(&state, &study_id).await?;
     principal.require(Capability::EditPatients)?;
-    let fields: Vec<(String, String)> = pairs.into_iter().filter(|(name, _)| !name.starts_with('_')).collect();
-    let (record, _, _) = FormSchema::patient().parse(&fields);
+    let (record, _, _) = FormSchema::patient().parse(&pairs);
     Ok(axum::response::Html(check_panel(&study, &record)).into_response())
 }
 

@@ -11,7 +11,6 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use casebook_domain::check::{Level, check_patient};
 use casebook_domain::study::Study;
-use casebook_store::Actor;
 use casebook_store::audit::{AuditAction, AuditFilter};
 use casebook_store::queries::{DataQuery, QueryStatus};
 use casebook_store::records::{RecordStatus, StoredPatient, Transition};
@@ -444,8 +443,7 @@ async fn patient_page(
 ) -> Result<Response, WebError> {
     let study = load_study(state, &study_id).await?;
     let stored = read_patient(state, principal, &study_id, &pseudonym).await?;
-    let record: Value = serde_json::from_str(&casebook_formats::native::folder::patient_to_json(&stored.patient))
-        .map_err(|error| WebError::Internal(error.to_string()))?;
+    let record = crate::entry::record_of(&stored.patient);
     let queries = state.store.queries(&study_id, Some(&pseudonym), &principal.scope()).await?;
     let page = PatientPage {
         layout: layout(principal, format!("Patient {pseudonym}"), Some(&study)),
@@ -521,7 +519,7 @@ pub(crate) async fn take_step(
     reason: Option<String>,
 ) -> Result<Option<i64>, WebError> {
     principal.require(Capability::ReadPatients)?;
-    let mut actor = Actor::new(&principal.user.username);
+    let mut actor = principal.actor();
     if let Some(reason) = reason.filter(|reason| !reason.trim().is_empty()) {
         actor = actor.with_reason(reason.trim());
     }
@@ -610,7 +608,7 @@ pub async fn open_query(
     Form(form): Form<QueryForm>,
 ) -> Result<Response, WebError> {
     principal.require(Capability::RaiseQueries)?;
-    let actor = Actor::new(&principal.user.username);
+    let actor = principal.actor();
     let outcome = match state.store.open_query(&study_id, &pseudonym, &form.field, &form.question, &principal.scope(), &actor).await {
         Ok(_) => Ok(Redirect::to(&format!("/studies/{study_id}/patients/{pseudonym}#queries")).into_response()),
         Err(error) => Err(error.into()),
@@ -631,7 +629,7 @@ pub async fn answer_query(
     Form(form): Form<AnswerForm>,
 ) -> Result<Response, WebError> {
     principal.require(Capability::AnswerQueries)?;
-    state.store.answer_query(&study_id, id, &form.answer, &principal.scope(), &Actor::new(&principal.user.username)).await?;
+    state.store.answer_query(&study_id, id, &form.answer, &principal.scope(), &principal.actor()).await?;
     Ok(Redirect::to(&format!("/studies/{study_id}/queries")).into_response())
 }
 
@@ -642,7 +640,7 @@ pub async fn close_query(
     Path((study_id, id)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
     principal.require(Capability::RaiseQueries)?;
-    state.store.close_query(&study_id, id, &principal.scope(), &Actor::new(&principal.user.username)).await?;
+    state.store.close_query(&study_id, id, &principal.scope(), &principal.actor()).await?;
     Ok(Redirect::to(&format!("/studies/{study_id}/queries")).into_response())
 }
 
@@ -720,10 +718,7 @@ pub(crate) async fn export_file(
     let exported = exported_bytes(state, principal, study, file).await?;
     let detail = serde_json::json!({"format": file, "scope": principal.center().unwrap_or("all centers"), "via": via});
     let record = format!("study/{}", study.id);
-    state
-        .store
-        .log_event(&Actor::new(&principal.user.username), AuditAction::Export, Some(study.id.as_str()), &record, Some(&detail))
-        .await?;
+    state.store.log_event(&principal.actor(), AuditAction::Export, Some(study.id.as_str()), &record, Some(&detail)).await?;
     Ok(exported)
 }
 
@@ -743,12 +738,7 @@ async fn exported_bytes(state: &AppState, principal: &Principal, study: &Study, 
         )),
         "native.json" => {
             let patients = state.store.patients_in(study.id.as_str(), &scope).await?;
-            let records: Vec<Value> = patients
-                .iter()
-                .map(|patient| {
-                    serde_json::from_str(&casebook_formats::native::folder::patient_to_json(patient)).expect("patient JSON is valid")
-                })
-                .collect();
+            let records: Vec<Value> = patients.iter().map(crate::entry::record_of).collect();
             let document = serde_json::json!({
                 "study": study.id.as_str(),
                 "dataLabel": study.data_label,
@@ -827,13 +817,13 @@ pub(crate) struct TokenForm {
 
 /// `POST /account/tokens`: issues a token and shows it once.
 pub async fn add_token(State(state): State<AppState>, principal: Principal, Form(form): Form<TokenForm>) -> Result<Response, WebError> {
-    let token = state.store.add_api_token(&principal.user, &form.label, &Actor::new(&principal.user.username)).await?;
+    let token = state.store.add_api_token(&principal.user, &form.label, &principal.actor()).await?;
     account_page(&state, &principal, Some(token)).await
 }
 
 /// `POST /account/tokens/{id}/revoke`.
 pub async fn revoke_token(State(state): State<AppState>, principal: Principal, Path(id): Path<i64>) -> Result<Response, WebError> {
-    state.store.revoke_api_token(&principal.user, id, &Actor::new(&principal.user.username)).await?;
+    state.store.revoke_api_token(&principal.user, id, &principal.actor()).await?;
     Ok(Redirect::to("/account").into_response())
 }
 
@@ -877,7 +867,7 @@ pub(crate) async fn create_user(state: &AppState, principal: &Principal, form: &
     };
     let new_user = NewUser::new(username, role, center).map_err(bad)?;
     let password = Password::parse(&form.password).map_err(bad)?;
-    Ok(state.store.add_user(&Actor::new(&principal.user.username), &new_user, &password).await?)
+    Ok(state.store.add_user(&principal.actor(), &new_user, &password).await?)
 }
 
 /// Disables a user (administrators only; never oneself).
@@ -886,7 +876,7 @@ pub(crate) async fn block_user(state: &AppState, principal: &Principal, username
     if username == principal.user.username {
         return Err(WebError::BadRequest("you cannot disable your own account".into()));
     }
-    Ok(state.store.disable_user(&Actor::new(&principal.user.username), username).await?)
+    Ok(state.store.disable_user(&principal.actor(), username).await?)
 }
 
 /// `POST /admin/users/{username}/disable`: the account can no longer log in; its history stays.

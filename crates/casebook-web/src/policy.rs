@@ -94,6 +94,11 @@ impl Principal {
         }
     }
 
+    /// The user as the audit trail names them, giving no reason.
+    pub fn actor(&self) -> casebook_store::Actor {
+        casebook_store::Actor::new(&self.user.username)
+    }
+
     /// The user's center, for center staff.
     pub fn center(&self) -> Option<&str> {
         self.user.center_id.as_deref()

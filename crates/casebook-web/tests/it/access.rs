@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use casebook_store::users::Role;
 use casebook_web::policy::{Capability, allows};
 
-use crate::support::{Body_, USERS};
+use crate::support::{Body_, USERS, declared_routes};
 use crate::web_test;
 
 /// Who may use a route.
@@ -301,19 +301,7 @@ web_test!(every_role_on_every_route_at_its_own_and_another_center, |world| {
 
 #[test]
 fn the_table_has_every_route_the_router_declares() {
-    let source = |file: &str| std::fs::read_to_string(format!("{}/src/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    let mut declared = Vec::new();
-    for (file, prefix) in [("lib.rs", ""), ("pages.rs", ""), ("api.rs", "/api/v1")] {
-        for line in source(file).lines() {
-            let Some(rest) = line.split(".route(\"").nth(1) else { continue };
-            let (path, handlers) = rest.split_once('"').unwrap();
-            for method in ["get", "post", "put", "delete", "patch"] {
-                if handlers.contains(&format!("{method}(")) {
-                    declared.push((method.to_uppercase(), format!("{prefix}{path}")));
-                }
-            }
-        }
-    }
+    let declared = declared_routes();
     assert!(declared.len() > 30, "the route declarations were found: {declared:?}");
     let tested: Vec<(String, String)> = routes().iter().map(|route| (route.0.to_string(), route.1.to_string())).collect();
     for route in &declared {

@@ -163,3 +163,22 @@ pub enum Body_ {
     Form(String),
     Json(String),
 }
+
+/// Every (method, path) the application's router declares, read from its source: the pages
+/// (`lib.rs`, `pages.rs`) and the API (`api.rs`, nested under `/api/v1`).
+pub fn declared_routes() -> Vec<(String, String)> {
+    let source = |file: &str| std::fs::read_to_string(format!("{}/src/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut declared = Vec::new();
+    for (file, prefix) in [("lib.rs", ""), ("pages.rs", ""), ("api.rs", "/api/v1")] {
+        for line in source(file).lines() {
+            let Some(rest) = line.split(".route(\"").nth(1) else { continue };
+            let (path, handlers) = rest.split_once('"').unwrap();
+            for method in ["get", "post", "put", "delete", "patch"] {
+                if handlers.contains(&format!("{method}(")) {
+                    declared.push((method.to_uppercase(), format!("{prefix}{path}")));
+                }
+            }
+        }
+    }
+    declared
+}

@@ -101,7 +101,8 @@ pub async fn save_record(
 fn pinpoint(path: String, message: String) -> (String, String) {
     let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split_once('`')).map(|(name, _)| name.to_string());
     match missing {
-        Some(name) if path.is_empty() || path == "$" => (name.clone(), format!("{name} is required")),
+        // At the top level the parser gives a place in the text (`line 1, column 20`), not a path.
+        Some(name) if path.is_empty() || path == "$" || path.starts_with("line ") => (name.clone(), format!("{name} is required")),
         Some(name) => (format!("{path}.{name}"), format!("{name} is required")),
         None => (path, message),
     }

@@ -289,6 +289,15 @@ web_test!(the_api_creates_reads_and_refuses_with_json_paths, |world| {
     let record = r#"{"pseudonym": "P-A7", "center": "A", "source": "constructed", "sex": "male", "vitalStatus": "alive"}"#;
     let (status, body) = world.send(Some("entry.a"), "POST", "/api/v1/studies/small/patients", Some(Body_::Json(record.into()))).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    let no_center = r#"{"pseudonym": "P-A8", "source": "constructed", "sex": "male", "vitalStatus": "alive"}"#;
+    let (status, body) = world.send(Some("entry.a"), "POST", "/api/v1/studies/small/patients", Some(Body_::Json(no_center.into()))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let refused: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (refused["errors"][0]["path"].as_str(), refused["errors"][0]["message"].as_str()),
+        (Some("center"), Some("center is required")),
+        "{body}"
+    );
     let (status, body) = world.send(Some("lead.a"), "GET", "/api/v1/studies/small/patients/P-A7", None).await;
     assert_eq!(status, StatusCode::OK);
     let read: serde_json::Value = serde_json::from_str(&body).unwrap();

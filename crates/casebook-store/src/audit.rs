@@ -77,7 +77,7 @@ impl Actor {
 /// What an event records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuditAction {
-    /// A new record, held whole in the event's new value.
+    /// A new record: its version (1) and the SHA-256 of its native JSON.
     Create,
     /// A changed field of an existing record.
     Update,
@@ -97,8 +97,8 @@ pub enum AuditAction {
     LoginFailed,
     /// Data leaving the registry: an export or a report.
     Export,
-    /// A record created or replaced by an import; a `create` event with the record or one
-    /// `update` event per changed field follows.
+    /// A record replaced by an import (its version and SHA-256 before and after), followed by
+    /// one `update` event per changed field; or a study's configuration imported.
     Import,
     /// A new user.
     UserAdd,

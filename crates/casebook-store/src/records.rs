@@ -18,7 +18,7 @@ use serde_json::json;
 use crate::audit::{AuditAction, PendingEvent};
 use crate::error::{Doing, StoreError};
 use crate::users::time_text;
-use crate::{Actor, Db, Store, StoredZhuScore, decode_patient, patient_record, refused_or_database, sha256_hex};
+use crate::{Actor, Db, Store, StoredZhuScore, creation_event, decode_patient, patient_record, refused_or_database, sha256_hex};
 
 /// Whose patients a reader may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,7 +252,7 @@ impl Store {
         Ok(StoredPatient { patient: decode_patient(pseudonym, &json)?, version, status: parse_status(pseudonym, &status)?, signature })
     }
 
-    /// Stores a new patient as a draft at version 1, with one `create` event holding the record.
+    /// Stores a new patient as a draft at version 1, with its `create` event.
     /// A pseudonym already taken in the study is refused, whichever center has it.
     pub async fn create_patient(&self, study: &Study, patient: &Patient, actor: &Actor) -> Result<(), StoreError> {
         let study_id = study.id.as_str();
@@ -285,15 +285,7 @@ impl Store {
             .await
             .map_err(|source| refused_or_database(&what, source, "storing a patient"))?;
             write_zhu_scores!(tx, study_id, pseudonym, &zhu_scores);
-            let event = PendingEvent {
-                action: AuditAction::Create,
-                study_id: Some(study_id.to_string()),
-                record: patient_record(pseudonym),
-                field: None,
-                old_value: None,
-                new_value: Some(json.clone()),
-            };
-            append_events!(tx, backend, actor, std::slice::from_ref(&event));
+            append_events!(tx, backend, actor, &[creation_event(study_id, pseudonym, &sha)]);
             tx.commit().await.doing("committing a new patient")?;
             Ok(())
         })

@@ -11,6 +11,11 @@ use clap::Parser;
 
 use crate::cli::Cli;
 
+// Imports and reports allocate millions of small strings on both cores; mimalloc's per-thread
+// heaps make that markedly cheaper than glibc's allocator (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// What a command found, for the exit code.
 pub enum Outcome {
     /// Everything went well (warnings may have been printed).

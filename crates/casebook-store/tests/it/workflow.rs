@@ -78,8 +78,8 @@ store_test!(the_workflow_goes_from_draft_to_locked_and_an_unlock_needs_a_reason,
     let history = db.store.audit_events(&AuditFilter::record("patient/P-A1")).await.unwrap();
     let actions: Vec<AuditAction> = history.iter().map(|event| event.action).collect();
     assert_eq!(
-        actions[2..],
-        [AuditAction::Status, AuditAction::Sign, AuditAction::Lock, AuditAction::Unlock, AuditAction::Update],
+        actions,
+        [AuditAction::Create, AuditAction::Status, AuditAction::Sign, AuditAction::Lock, AuditAction::Unlock, AuditAction::Update],
         "{actions:?}"
     );
     let unlock = history.iter().find(|event| event.action == AuditAction::Unlock).unwrap();

@@ -23,7 +23,8 @@ fn database_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("registry.db").display())
 }
 
-/// A registry holding the reference study, and so a trail of about a thousand events.
+/// A registry holding the reference study, and so a trail of eight events: the study's import
+/// and the creation of each of its seven patients.
 fn imported_registry(dir: &Path) -> String {
     let url = database_url(dir);
     let output = casebook_as_tester(&["import", reference_study().to_str().unwrap(), "--database", &url], None);
@@ -55,30 +56,30 @@ async fn audit_verify_names_an_event_changed_directly_in_the_database_file() {
 
     // Without dropping the triggers, the database itself refuses.
     let mut connection = sqlx::SqliteConnection::connect(&url).await.unwrap();
-    let refused = sqlx::query("UPDATE audit_event SET new_value = '\"2.5\"' WHERE seq = 9").execute(&mut connection).await.unwrap_err();
+    let refused = sqlx::query("UPDATE audit_event SET new_value = '\"2.5\"' WHERE seq = 5").execute(&mut connection).await.unwrap_err();
     assert!(refused.to_string().contains("audit_event is append-only"), "{refused}");
     connection.close().await.unwrap();
 
     let mut statements = DROP_THE_GUARD.to_vec();
-    statements.push("UPDATE audit_event SET new_value = '\"2.5\"' WHERE seq = 9");
+    statements.push("UPDATE audit_event SET new_value = '\"2.5\"' WHERE seq = 5");
     edit_the_file(dir.path(), &statements).await;
     let output = casebook_as_tester(&["audit", "verify", "--database", &url], None);
     assert_eq!(output.status.code(), Some(1), "{}{}", stdout(&output), stderr(&output));
-    assert_eq!(stdout(&output), "Audit trail broken: event 9 was changed after it was written; the 8 events before it are intact\n");
+    assert_eq!(stdout(&output), "Audit trail broken: event 5 was changed after it was written; the 4 events before it are intact\n");
 }
 
 #[tokio::test]
 async fn audit_verify_names_removed_and_reordered_events() {
     let cases: &[(&str, &[&str], &str)] = &[
-        ("a deleted row", &["DELETE FROM audit_event WHERE seq = 12"], "event 12 is missing"),
+        ("a deleted row", &["DELETE FROM audit_event WHERE seq = 4"], "event 4 is missing"),
         (
             "two rows that changed places",
             &[
-                "UPDATE audit_event SET seq = 1000000 WHERE seq = 13",
-                "UPDATE audit_event SET seq = 13 WHERE seq = 14",
-                "UPDATE audit_event SET seq = 14 WHERE seq = 1000000",
+                "UPDATE audit_event SET seq = 1000000 WHERE seq = 5",
+                "UPDATE audit_event SET seq = 5 WHERE seq = 6",
+                "UPDATE audit_event SET seq = 6 WHERE seq = 1000000",
             ],
-            "events 13 and 14 are out of order",
+            "events 5 and 6 are out of order",
         ),
     ];
     for (case, tampering, message) in cases {

@@ -35,6 +35,7 @@ pub mod url;
 // `audit`, `users`, `records`, `queries`, `sessions` and `tokens` are declared below the macros
 // they use.
 
+use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -149,6 +150,47 @@ pub struct ImportSummary {
     pub updated: usize,
     /// Patients whose stored record was identical (same SHA-256) and was left as it was.
     pub unchanged: usize,
+}
+
+/// What the reader of an import sends to [`Store::import_study_streamed`].
+#[derive(Debug)]
+pub enum Incoming {
+    /// The next patients, in the order they were read.
+    Patients(Vec<Patient>),
+    /// Every patient was sent and the reading found no error: commit.
+    Finish,
+}
+
+/// Where an import's patients come from.
+enum PatientSource<'a> {
+    /// All of them, at once.
+    AtHand(Option<&'a [Patient]>),
+    /// Batches from a reader that is still at work.
+    Arriving { incoming: &'a mut tokio::sync::mpsc::Receiver<Incoming>, finished: bool },
+}
+
+impl<'a> PatientSource<'a> {
+    /// The next patients, or `None` when there are no more.
+    async fn next(&mut self) -> Option<Cow<'a, [Patient]>> {
+        match self {
+            PatientSource::AtHand(patients) => patients.take().map(Cow::Borrowed),
+            PatientSource::Arriving { incoming, finished } => match incoming.recv().await? {
+                Incoming::Patients(patients) => Some(Cow::Owned(patients)),
+                Incoming::Finish => {
+                    *finished = true;
+                    None
+                }
+            },
+        }
+    }
+
+    /// Whether the source ended by saying so, rather than by its reader giving up.
+    fn finished(&self) -> bool {
+        match self {
+            PatientSource::AtHand(_) => true,
+            PatientSource::Arriving { finished, .. } => *finished,
+        }
+    }
 }
 
 /// A Zhu score as stored beside its patient: the computed result with the rule version and the
@@ -303,14 +345,32 @@ impl Store {
 
     /// Stores a study and its patients in one transaction: the study and centers are created or
     /// updated, each patient is created, replaced (its version goes up) or left as it is when
-    /// nothing changed. A change to a signed or locked record refuses the whole import. Patients already stored but absent here are kept. On any error nothing
-    /// is written.
+    /// nothing changed. A change to a signed or locked record refuses the whole import. Patients
+    /// already stored but absent here are kept. On any error nothing is written.
     ///
     /// The audit trail gets, in the same transaction, an `import` event for the study when its
     /// configuration is new or changed, a `create` event for each new patient (version 1 and the
     /// SHA-256 of its record), and for each replaced patient an `import` event (version and
     /// SHA-256 before and after) followed by one `update` event per changed field.
     pub async fn import_study(&self, study: &Study, patients: &[Patient], actor: &Actor) -> Result<ImportSummary, StoreError> {
+        let summary = self.import_from(study, PatientSource::AtHand(Some(patients)), actor).await?;
+        Ok(summary.expect("patients at hand always finish"))
+    }
+
+    /// [`Store::import_study`] for patients that arrive while they are still being read, so that
+    /// storing and reading overlap and only a few batches are in memory at a time. The import
+    /// commits when [`Incoming::Finish`] arrives; when the sender is dropped before (the reading
+    /// failed or found errors) nothing is stored and the answer is `None`.
+    pub async fn import_study_streamed(
+        &self,
+        study: &Study,
+        incoming: &mut tokio::sync::mpsc::Receiver<Incoming>,
+        actor: &Actor,
+    ) -> Result<Option<ImportSummary>, StoreError> {
+        self.import_from(study, PatientSource::Arriving { incoming, finished: false }, actor).await
+    }
+
+    async fn import_from(&self, study: &Study, mut source: PatientSource<'_>, actor: &Actor) -> Result<Option<ImportSummary>, StoreError> {
         let study_id = study.id.as_str();
         let config = study_to_toml(study);
         let backend = self.backend();
@@ -385,35 +445,36 @@ impl Store {
             }
             // In batches, so that only one batch of encoded records and audit events is in
             // memory at a time, and new patients go in by one statement per batch.
-            for batch in import_batches(patients) {
-                let mut outcomes = Vec::with_capacity(batch.len());
-                for record in encode_records(study, batch) {
-                    let pseudonym = record.patient.pseudonym.as_str();
-                    let center = record.patient.center.as_str();
-                    let outcome = match stored.get(pseudonym) {
-                        Some((_, stored_sha)) if stored_sha == &record.sha => RecordOutcome::Unchanged,
-                        Some(_) if frozen.contains_key(pseudonym) => {
-                            return Err(StoreError::Refused {
-                                what: format!("patient {pseudonym}"),
-                                reason: format!("it is {}: unlock it, giving a reason, before importing a change", frozen[pseudonym]),
-                            });
-                        }
-                        _ if !centers.contains(center) => {
-                            return Err(StoreError::Refused {
-                                what: format!("patient {pseudonym}"),
-                                reason: "its center is not one of the study's centers".into(),
-                            });
-                        }
-                        Some((version, stored_sha)) => {
-                            let (version, stored_sha) = (*version, stored_sha.clone());
-                            let (stored_json,): (String,) =
-                                sqlx::query_as("SELECT record_json FROM patient WHERE study_id = $1 AND pseudonym = $2")
-                                    .bind(study_id)
-                                    .bind(pseudonym)
-                                    .fetch_one(&mut *tx)
-                                    .await
-                                    .doing("reading a stored patient")?;
-                            sqlx::query(
+            while let Some(patients) = source.next().await {
+                for batch in import_batches(&patients) {
+                    let mut outcomes = Vec::with_capacity(batch.len());
+                    for record in encode_records(study, batch) {
+                        let pseudonym = record.patient.pseudonym.as_str();
+                        let center = record.patient.center.as_str();
+                        let outcome = match stored.get(pseudonym) {
+                            Some((_, stored_sha)) if stored_sha == &record.sha => RecordOutcome::Unchanged,
+                            Some(_) if frozen.contains_key(pseudonym) => {
+                                return Err(StoreError::Refused {
+                                    what: format!("patient {pseudonym}"),
+                                    reason: format!("it is {}: unlock it, giving a reason, before importing a change", frozen[pseudonym]),
+                                });
+                            }
+                            _ if !centers.contains(center) => {
+                                return Err(StoreError::Refused {
+                                    what: format!("patient {pseudonym}"),
+                                    reason: "its center is not one of the study's centers".into(),
+                                });
+                            }
+                            Some((version, stored_sha)) => {
+                                let (version, stored_sha) = (*version, stored_sha.clone());
+                                let (stored_json,): (String,) =
+                                    sqlx::query_as("SELECT record_json FROM patient WHERE study_id = $1 AND pseudonym = $2")
+                                        .bind(study_id)
+                                        .bind(pseudonym)
+                                        .fetch_one(&mut *tx)
+                                        .await
+                                        .doing("reading a stored patient")?;
+                                sqlx::query(
                                 "UPDATE patient SET center_id = $3, version = $4, record_json = $5, record_sha256 = $6, updated_at = CURRENT_TIMESTAMP
                                  WHERE study_id = $1 AND pseudonym = $2",
                             )
@@ -426,70 +487,77 @@ impl Store {
                             .execute(&mut *tx)
                             .await
                             .map_err(|source| refused_or_database(&format!("patient {pseudonym}"), source, "updating a patient"))?;
-                            RecordOutcome::Updated { version, stored_sha, stored_json }
+                                RecordOutcome::Updated { version, stored_sha, stored_json }
+                            }
+                            None => RecordOutcome::Created,
+                        };
+                        match &outcome {
+                            RecordOutcome::Unchanged => {}
+                            RecordOutcome::Updated { version, .. } => {
+                                stored.insert(pseudonym.to_string(), (version + 1, record.sha.clone()));
+                            }
+                            RecordOutcome::Created => {
+                                stored.insert(pseudonym.to_string(), (1, record.sha.clone()));
+                            }
                         }
-                        None => RecordOutcome::Created,
-                    };
-                    match &outcome {
-                        RecordOutcome::Unchanged => {}
-                        RecordOutcome::Updated { version, .. } => {
-                            stored.insert(pseudonym.to_string(), (version + 1, record.sha.clone()));
+                        outcomes.push((record, outcome));
+                    }
+                    let created: Vec<&EncodedRecord> = outcomes
+                        .iter()
+                        .filter(|(_, outcome)| matches!(outcome, RecordOutcome::Created))
+                        .map(|(record, _)| record)
+                        .collect();
+                    if let Some(first) = created.first() {
+                        let sql = insert_patients_statement(backend, created.len());
+                        let mut query = sqlx::query(&sql);
+                        for record in &created {
+                            query = query
+                                .bind(study_id)
+                                .bind(record.patient.pseudonym.as_str())
+                                .bind(record.patient.center.as_str())
+                                .bind(&record.json)
+                                .bind(&record.sha);
                         }
-                        RecordOutcome::Created => {
-                            stored.insert(pseudonym.to_string(), (1, record.sha.clone()));
+                        query.execute(&mut *tx).await.map_err(|source| {
+                            refused_or_database(&format!("patient {}", first.patient.pseudonym), source, "storing patients")
+                        })?;
+                    }
+                    for (record, outcome) in &outcomes {
+                        // Rewritten even for an unchanged record, as the study's settings may have
+                        // changed; a record without assessments that is new or unchanged has none stored.
+                        let has_no_scores = record.zhu_scores.is_empty() && !matches!(outcome, RecordOutcome::Updated { .. });
+                        if !has_no_scores {
+                            write_zhu_scores!(tx, study_id, record.patient.pseudonym.as_str(), &record.zhu_scores);
                         }
                     }
-                    outcomes.push((record, outcome));
-                }
-                let created: Vec<&EncodedRecord> =
-                    outcomes.iter().filter(|(_, outcome)| matches!(outcome, RecordOutcome::Created)).map(|(record, _)| record).collect();
-                if let Some(first) = created.first() {
-                    let sql = insert_patients_statement(backend, created.len());
-                    let mut query = sqlx::query(&sql);
-                    for record in &created {
-                        query = query
-                            .bind(study_id)
-                            .bind(record.patient.pseudonym.as_str())
-                            .bind(record.patient.center.as_str())
-                            .bind(&record.json)
-                            .bind(&record.sha);
-                    }
-                    query.execute(&mut *tx).await.map_err(|source| {
-                        refused_or_database(&format!("patient {}", first.patient.pseudonym), source, "storing patients")
-                    })?;
-                }
-                for (record, outcome) in &outcomes {
-                    // Rewritten even for an unchanged record, as the study's settings may have
-                    // changed; a record without assessments that is new or unchanged has none stored.
-                    let has_no_scores = record.zhu_scores.is_empty() && !matches!(outcome, RecordOutcome::Updated { .. });
-                    if !has_no_scores {
-                        write_zhu_scores!(tx, study_id, record.patient.pseudonym.as_str(), &record.zhu_scores);
-                    }
-                }
-                for (record, outcome) in outcomes {
-                    let pseudonym = record.patient.pseudonym.as_str();
-                    match outcome {
-                        RecordOutcome::Unchanged => summary.unchanged += 1,
-                        RecordOutcome::Updated { version, stored_sha, stored_json } => {
-                            summary.updated += 1;
-                            let old = Some((version, stored_sha.as_str(), stored_json.as_str()));
-                            let new = (version + 1, record.sha.as_str(), record.json);
-                            events.extend(patient_events(study_id, pseudonym, old, new)?);
-                        }
-                        RecordOutcome::Created => {
-                            summary.created += 1;
-                            events.extend(patient_events(study_id, pseudonym, None, (1, &record.sha, record.json))?);
+                    for (record, outcome) in outcomes {
+                        let pseudonym = record.patient.pseudonym.as_str();
+                        match outcome {
+                            RecordOutcome::Unchanged => summary.unchanged += 1,
+                            RecordOutcome::Updated { version, stored_sha, stored_json } => {
+                                summary.updated += 1;
+                                let old = Some((version, stored_sha.as_str(), stored_json.as_str()));
+                                let new = (version + 1, record.sha.as_str(), record.json);
+                                events.extend(patient_events(study_id, pseudonym, old, new)?);
+                            }
+                            RecordOutcome::Created => {
+                                summary.created += 1;
+                                events.extend(patient_events(study_id, pseudonym, None, (1, &record.sha, record.json))?);
+                            }
                         }
                     }
+                    append_events!(tx, backend, actor, &events);
+                    events.clear();
                 }
-                append_events!(tx, backend, actor, &events);
-                events.clear();
+            }
+            if !source.finished() {
+                // Dropping the transaction rolls it back.
+                return Ok(None);
             }
             append_events!(tx, backend, actor, &events);
             tx.commit().await.doing("committing the import")?;
-            Ok::<_, StoreError>(())
-        })?;
-        Ok(summary)
+            Ok::<_, StoreError>(Some(summary))
+        })
     }
 
     /// Every study with its number of centers and patients, by id.

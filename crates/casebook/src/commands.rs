@@ -5,24 +5,29 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use casebook_domain::check::{Level, check_patient};
-use casebook_domain::patient::Slug;
+use casebook_domain::patient::{Patient, Slug};
 use casebook_domain::rules::zhu::{Eczema, ImmunodeficiencyLab, Infections, Thrombocytopenia, ZhuInputs, ZhuSettings, compute_zhu_score};
 use casebook_domain::summary::summarize;
 use casebook_formats::native::folder::{STUDY_FILE, read_study_folder_reporting, write_study_folder};
-use casebook_formats::phenopacket::files::{read_phenopackets, write_phenopackets};
+use casebook_formats::phenopacket::files::{stream_phenopackets, write_phenopackets};
 use casebook_formats::{Finding, FormatError};
 use casebook_hpo::Hpo;
 use casebook_report::freeze::verify;
 use casebook_report::{build_report, read_report, write_report};
 use casebook_store::audit::{AuditAction, AuditEvent, AuditFilter};
 use casebook_store::users::{NewUser, Password, Role, Username};
-use casebook_store::{Actor, DatabaseUrl, Store};
+use casebook_store::{Actor, DatabaseUrl, Incoming, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::Outcome;
 use crate::cli::{AuditCommand, Cli, Command, DatabaseArgs, HpoCommand, UserCommand, ZhuArgs};
 
 /// The environment variable a script sets to give `casebook user add|passwd` the password.
+/// Patients a phenopacket import sends to the store at a time, and how many such batches may
+/// wait for it: enough for one `INSERT` per batch, little enough to keep memory flat.
+const PATIENTS_PER_BATCH: usize = 256;
+const BATCHES_IN_FLIGHT: usize = 4;
+
 const PASSWORD_VARIABLE: &str = "CASEBOOK_PASSWORD";
 
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
@@ -182,10 +187,33 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
         ),
     };
     let bar = progress_bar("Reading");
-    let read = read_phenopackets(path, &study, &center, Hpo::embedded(), &mut |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    });
+    // Files are read on every core while the store takes the patients read so far, in batches;
+    // the store commits only when the reader says it finished without an error.
+    let (sender, mut incoming) = tokio::sync::mpsc::channel(BATCHES_IN_FLIGHT);
+    let reading = {
+        let (path, study, center, bar) = (path.to_path_buf(), study.clone(), center.clone(), bar.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut batch = Vec::with_capacity(PATIENTS_PER_BATCH);
+            let send_batch = |batch: &mut Vec<Patient>| sender.blocking_send(Incoming::Patients(std::mem::take(batch))).is_ok();
+            let progress = &mut |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            };
+            let read = stream_phenopackets(&path, &study, &center, Hpo::embedded(), progress, &mut |patient| {
+                batch.push(patient);
+                batch.len() < PATIENTS_PER_BATCH || send_batch(&mut batch)
+            });
+            // A failed send means the store gave up; it says why.
+            if read.is_ok() && send_batch(&mut batch) {
+                let _ = sender.blocking_send(Incoming::Finish);
+            }
+            read
+        })
+    };
+    let stored = store.import_study_streamed(&study, &mut incoming, &cli_actor()).await;
+    // A store that stopped early takes no more: the reader's next send fails and it stops.
+    drop(incoming);
+    let read = reading.await.context("reading the phenopackets")?;
     bar.finish_and_clear();
     let import = match read {
         Ok(import) => import,
@@ -196,8 +224,9 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
         }
         Err(other) => return Err(other.into()),
     };
-    let summary =
-        store.import_study(&study, &import.patients, &cli_actor()).await.with_context(|| format!("importing {}", path.display()))?;
+    let summary = stored
+        .with_context(|| format!("importing {}", path.display()))?
+        .context("the import stopped before every patient was stored; nothing was imported")?;
     store.close().await;
     let warnings = import.findings.iter().filter(|f| f.diagnostic.level == Level::Warning).count();
     println!(
@@ -205,7 +234,7 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
         import.files,
         path.display(),
         study.id,
-        import.patients.len(),
+        import.patients,
         summary.created,
         summary.updated,
         summary.unchanged

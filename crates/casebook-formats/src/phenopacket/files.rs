@@ -17,10 +17,11 @@ use crate::error::{Finding, FormatError};
 use crate::phenopacket::export::patient_to_phenopacket;
 use crate::phenopacket::import::{PHENOPACKET_FORMAT, map_phenopacket, record_fingerprint};
 
-/// Phenopackets read into patients of a study.
+/// What reading phenopackets found, besides the patients.
 #[derive(Debug, Clone)]
 pub struct PhenopacketImport {
-    pub patients: Vec<Patient>,
+    /// Patients read (each one given to the caller).
+    pub patients: usize,
     /// Files read.
     pub files: usize,
     /// Warnings and notes (a run with errors is refused as a whole).
@@ -30,17 +31,38 @@ pub struct PhenopacketImport {
 }
 
 /// Reads one phenopacket file, every `.json` file under a folder, or every `.json` entry of a
-/// zip, as patients of `center` in `study`. All or nothing: any file with an error refuses the
-/// run, and the error lists every problem of every file.
-///
-/// Files are read, parsed, checked and mapped on every core; the results are put together in
-/// file order, so findings, duplicates and patients come out as a one-by-one reading gives them.
+/// zip, as patients of `center` in `study`, and gives them all at once. All or nothing: any file
+/// with an error refuses the run, and the error lists every problem of every file.
 pub fn read_phenopackets(
     path: &Path,
     study: &Study,
     center: &Slug,
     hpo: &Hpo,
     progress: &mut dyn FnMut(usize, usize),
+) -> Result<(Vec<Patient>, PhenopacketImport), FormatError> {
+    let mut patients = Vec::new();
+    let import = stream_phenopackets(path, study, center, hpo, progress, &mut |patient| {
+        patients.push(patient);
+        true
+    })?;
+    Ok((patients, import))
+}
+
+/// [`read_phenopackets`], giving each patient to `deliver` as soon as it and every file before
+/// it are read, in file order, so that a caller can store patients while later files are still
+/// being read. Once a file has an error no more patients are delivered (the run will be
+/// refused), but every file is still read so that the error lists every problem. When `deliver`
+/// answers `false` (its receiver gave up), reading stops.
+///
+/// Files are read, parsed, checked and mapped on every core; duplicates and findings come out as
+/// a one-by-one reading gives them.
+pub fn stream_phenopackets(
+    path: &Path,
+    study: &Study,
+    center: &Slug,
+    hpo: &Hpo,
+    progress: &mut dyn FnMut(usize, usize),
+    deliver: &mut dyn FnMut(Patient) -> bool,
 ) -> Result<PhenopacketImport, FormatError> {
     if study.center(center).is_none() {
         return Err(FormatError::NotAStudyFolder {
@@ -49,33 +71,48 @@ pub fn read_phenopackets(
         });
     }
     let inputs = Inputs::of(path)?;
-    let files = on_every_core(inputs.len(), progress, |index| read_phenopacket(&inputs, index, study, center, hpo));
-    let mut import = PhenopacketImport {
-        patients: Vec::with_capacity(files.len()),
-        files: files.len(),
-        findings: Vec::new(),
-        kept_verbatim: Vec::new(),
-    };
+    let mut import = PhenopacketImport { patients: 0, files: inputs.len(), findings: Vec::new(), kept_verbatim: Vec::new() };
     let mut seen = HashSet::new();
-    for (index, file) in files.into_iter().enumerate() {
-        let name = inputs.name(index);
-        let file = file?;
-        import.findings.extend(file.findings);
-        match file.mapped {
-            None => {}
-            Some(Ok(mapped)) => {
-                if !seen.insert(mapped.patient.pseudonym.clone()) {
-                    let message = format!("patient {} is in more than one file", mapped.patient.pseudonym);
-                    import.findings.push(error_finding(name, "id", "duplicate-pseudonym", message));
+    let mut unreadable = None;
+    let mut refused = false;
+    on_every_core(
+        inputs.len(),
+        progress,
+        |index| read_phenopacket(&inputs, index, study, center, hpo),
+        |index, file| {
+            let name = inputs.name(index);
+            let file = match file {
+                Ok(file) => file,
+                Err(error) => {
+                    unreadable = Some(error);
+                    return false;
                 }
-                import.findings.extend(mapped.diagnostics.into_iter().map(|diagnostic| Finding::new(name, diagnostic)));
-                if !mapped.kept_verbatim.is_empty() {
-                    import.kept_verbatim.push((name.to_path_buf(), mapped.kept_verbatim));
+            };
+            import.findings.extend(file.findings);
+            match file.mapped {
+                None => {}
+                Some(Ok(mapped)) => {
+                    if !seen.insert(mapped.patient.pseudonym.clone()) {
+                        let message = format!("patient {} is in more than one file", mapped.patient.pseudonym);
+                        import.findings.push(error_finding(name, "id", "duplicate-pseudonym", message));
+                    }
+                    import.findings.extend(mapped.diagnostics.into_iter().map(|diagnostic| Finding::new(name, diagnostic)));
+                    if !mapped.kept_verbatim.is_empty() {
+                        import.kept_verbatim.push((name.to_path_buf(), mapped.kept_verbatim));
+                    }
+                    import.patients += 1;
+                    refused = refused || import.findings.iter().any(Finding::is_error);
+                    if !refused {
+                        return deliver(mapped.patient);
+                    }
                 }
-                import.patients.push(mapped.patient);
+                Some(Err(problems)) => import.findings.extend(problems.into_iter().map(|d| Finding::new(name, d))),
             }
-            Some(Err(problems)) => import.findings.extend(problems.into_iter().map(|d| Finding::new(name, d))),
-        }
+            true
+        },
+    );
+    if let Some(error) = unreadable {
+        return Err(error);
     }
     if import.findings.iter().any(Finding::is_error) {
         return Err(FormatError::Invalid { findings: import.findings });
@@ -150,40 +187,60 @@ fn error_finding(name: &Path, path: &str, rule: &str, message: String) -> Findin
 /// taking them costs nothing.
 const INPUTS_PER_TAKE: usize = 8;
 
-/// Runs `work` on `0..count` on every core and gives the results in index order. `progress` is
-/// called from this thread only, with the number done so far and `count`.
-fn on_every_core<T: Send>(count: usize, progress: &mut dyn FnMut(usize, usize), work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+/// How many finished results may wait for the caller before the threads pause: the bound on
+/// memory when the caller is slower than the reading (storing, say).
+const RESULTS_IN_FLIGHT: usize = 64;
+
+/// Runs `work` on `0..count` on every core and gives each result to `deliver`, on this thread, in
+/// index order, as soon as it and those before it are done. `progress` is called from this thread
+/// only, with the number delivered so far and `count`. When `deliver` answers `false` no more
+/// work is started.
+fn on_every_core<T: Send>(
+    count: usize,
+    progress: &mut dyn FnMut(usize, usize),
+    work: impl Fn(usize) -> T + Sync,
+    mut deliver: impl FnMut(usize, T) -> bool,
+) {
     let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    // Each thread takes the next few inputs until none are left, and keeps what it made.
-    let take_and_work = |on_done: &mut dyn FnMut()| {
-        let mut made = Vec::new();
-        loop {
-            let start = next.fetch_add(INPUTS_PER_TAKE, Ordering::Relaxed);
-            if start >= count {
-                return made;
-            }
-            for index in start..count.min(start + INPUTS_PER_TAKE) {
-                made.push((index, work(index)));
-            }
-            done.fetch_add(count.min(start + INPUTS_PER_TAKE) - start, Ordering::Relaxed);
-            on_done();
-        }
-    };
-    progress(0, count);
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(count.div_ceil(INPUTS_PER_TAKE)).max(1);
-    let parts = std::thread::scope(|scope| {
-        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(|| take_and_work(&mut || {}))).collect();
-        let mut parts = vec![take_and_work(&mut || progress(done.load(Ordering::Relaxed), count))];
-        parts.extend(workers.into_iter().map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))));
-        parts
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, T)>(RESULTS_IN_FLIGHT);
+    progress(0, count);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let sender = sender.clone();
+            let (next, work) = (&next, &work);
+            // Each thread takes the next few inputs until none are left or the caller has gone.
+            scope.spawn(move || {
+                loop {
+                    let start = next.fetch_add(INPUTS_PER_TAKE, Ordering::Relaxed);
+                    for index in start..count.min(start + INPUTS_PER_TAKE) {
+                        if sender.send((index, work(index))).is_err() {
+                            return;
+                        }
+                    }
+                    if start >= count {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        // Results arrive in any order; the early ones wait here for those before them.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut delivered = 0;
+        'results: for (index, result) in receiver.iter() {
+            waiting.insert(index, result);
+            while let Some(result) = waiting.remove(&delivered) {
+                if !deliver(delivered, result) {
+                    break 'results;
+                }
+                delivered += 1;
+            }
+            progress(delivered, count);
+        }
+        // Dropping the receiver makes the threads' next send fail, so they stop.
+        drop(receiver);
     });
-    progress(count, count);
-    let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None).take(count).collect();
-    for (index, result) in parts.into_iter().flatten() {
-        results[index] = Some(result);
-    }
-    results.into_iter().map(|result| result.expect("every input is worked on once")).collect()
 }
 
 /// The inputs of a run: the file, the `.json` files under a folder (sorted), or the `.json`

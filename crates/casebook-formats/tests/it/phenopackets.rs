@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 
 use casebook_domain::patient::{Slug, Source};
+use casebook_formats::FormatError;
 use casebook_formats::native::folder::read_study_folder;
-use casebook_formats::phenopacket::files::{phenopacket_text, read_phenopackets, write_phenopackets};
+use casebook_formats::phenopacket::files::{phenopacket_text, read_phenopackets, stream_phenopackets, write_phenopackets};
 use casebook_formats::phenopacket::import::{phenopacket_to_patient, record_fingerprint};
 use casebook_hpo::Hpo;
 use casebook_phenopackets::{Message, Phenopacket, validate};
@@ -21,8 +22,9 @@ fn the_reference_study_survives_a_round_trip_through_phenopackets() {
     let zip = dir.path().join("was.zip");
     assert_eq!(write_phenopackets(&zip, &folder.study, &folder.patients, "2026-01-01T00:00:00Z", "2025-01-16").unwrap(), 7);
     let center = folder.study.centers[0].id.clone();
-    let import = read_phenopackets(&zip, &folder.study, &center, Hpo::embedded(), &mut |_, _| {}).unwrap();
-    assert_eq!(import.patients, folder.patients, "every record reads back exactly");
+    let (patients, import) = read_phenopackets(&zip, &folder.study, &center, Hpo::embedded(), &mut |_, _| {}).unwrap();
+    assert_eq!(patients, folder.patients, "every record reads back exactly");
+    assert_eq!(import.patients, 7);
     assert!(import.kept_verbatim.is_empty());
 }
 
@@ -78,4 +80,82 @@ fn a_foreign_phenopacket_maps_what_it_can_and_keeps_the_rest() {
     assert_eq!(source.record_fingerprint, record_fingerprint(patient));
     let exported = phenopacket_text(&folder.study, patient, "2026-01-01T00:00:00Z", "2025-01-16");
     assert_eq!(exported, phenopacket.to_json(), "the original phenopacket comes back");
+}
+
+/// Forty phenopacket-store files copied into a folder as `00.json` to `39.json`, with the
+/// pseudonym each one maps to when read alone.
+fn forty_store_files(folder: &std::path::Path) -> Vec<String> {
+    let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
+    let center = Slug::parse("center", "IT1").unwrap();
+    let store = repository().join("../shared/data/phenopacket-store");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&store)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .flat_map(|gene| std::fs::read_dir(gene).unwrap())
+        .map(|file| file.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .take(40)
+        .enumerate()
+        .map(|(index, file)| {
+            std::fs::copy(file, folder.join(format!("{index:02}.json"))).unwrap();
+            let document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+            phenopacket_to_patient(&document, &center, &study.drugs).unwrap().patient.pseudonym.to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn streamed_patients_come_in_file_order_and_stop_at_the_first_bad_file() {
+    let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
+    let center = Slug::parse("center", "IT1").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let expected = forty_store_files(dir.path());
+
+    // Read on every core, given in file order.
+    let mut delivered = Vec::new();
+    let import = stream_phenopackets(dir.path(), &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |patient| {
+        delivered.push(patient.pseudonym.to_string());
+        true
+    })
+    .unwrap();
+    assert_eq!(delivered, expected);
+    assert_eq!((import.files, import.patients), (40, 40));
+
+    // A bad file in the middle and one at the end: the patients before the first are given,
+    // none after it, and the error names both files.
+    let example = std::fs::read_to_string(repository().join("../shared/data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    let broken = example.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1);
+    std::fs::write(dir.path().join("20.json"), &broken).unwrap();
+    std::fs::write(dir.path().join("99.json"), &broken).unwrap();
+    let mut delivered = Vec::new();
+    let error = stream_phenopackets(dir.path(), &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |patient| {
+        delivered.push(patient.pseudonym.to_string());
+        true
+    })
+    .unwrap_err();
+    assert_eq!(delivered, expected[..20]);
+    let FormatError::Invalid { findings } = error else { panic!("{error}") };
+    let errors: Vec<String> = findings.iter().filter(|f| f.is_error()).map(|f| f.to_string()).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].contains("20.json: error at $.subject.sex") && errors[1].contains("99.json: error at $.subject.sex"), "{errors:?}");
+}
+
+#[test]
+fn streaming_stops_when_the_receiver_gives_up() {
+    let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
+    let center = Slug::parse("center", "IT1").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let expected = forty_store_files(dir.path());
+    let mut delivered = Vec::new();
+    stream_phenopackets(dir.path(), &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |patient| {
+        delivered.push(patient.pseudonym.to_string());
+        delivered.len() < 5
+    })
+    .unwrap();
+    assert_eq!(delivered, expected[..5], "nothing is given after the receiver said no");
 }

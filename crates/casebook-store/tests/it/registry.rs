@@ -1,6 +1,7 @@
 //! Storing, reading back, versions and transactions.
 
-use casebook_store::StoreError;
+use casebook_store::audit::AuditFilter;
+use casebook_store::{Incoming, StoreError};
 
 use crate::fixtures::{patient, small_study, tester};
 use crate::store_test;
@@ -47,6 +48,34 @@ store_test!(an_import_that_fails_midway_writes_nothing, |db| {
     assert!(matches!(&error, StoreError::Refused { what, .. } if what == "patient P-02"), "{error}");
     assert!(db.store.studies().await.unwrap().is_empty(), "the study must not be stored");
     assert!(matches!(db.store.load_patient("small", "P-01").await, Err(StoreError::NotFound { .. })));
+});
+
+store_test!(a_streamed_import_commits_only_when_told_the_reading_finished, |db| {
+    let study = small_study();
+    // The reader gives up after one batch (it found an error in a later file): nothing stays.
+    let (sender, mut incoming) = tokio::sync::mpsc::channel(4);
+    sender.send(Incoming::Patients(vec![patient("P-01", "A"), patient("P-02", "B")])).await.unwrap();
+    drop(sender);
+    assert_eq!(db.store.import_study_streamed(&study, &mut incoming, &tester()).await.unwrap(), None);
+    assert!(db.store.studies().await.unwrap().is_empty(), "the study must not be stored");
+    assert!(db.store.audit_events(&AuditFilter::all()).await.unwrap().is_empty(), "no audit event may stay");
+
+    // Batches, then the word that the reading finished: everything is stored, in order.
+    let (sender, mut incoming) = tokio::sync::mpsc::channel(4);
+    let batches = vec![vec![patient("P-01", "A"), patient("P-02", "B")], vec![], vec![patient("P-03", "A")]];
+    let sending = tokio::spawn(async move {
+        for batch in batches {
+            sender.send(Incoming::Patients(batch)).await.unwrap();
+        }
+        sender.send(Incoming::Finish).await.unwrap();
+    });
+    let summary = db.store.import_study_streamed(&study, &mut incoming, &tester()).await.unwrap().expect("finished");
+    sending.await.unwrap();
+    assert_eq!((summary.created, summary.updated, summary.unchanged), (3, 0, 0));
+    let stored: Vec<String> = db.store.load_patients("small").await.unwrap().iter().map(|p| p.pseudonym.to_string()).collect();
+    assert_eq!(stored, ["P-01", "P-02", "P-03"]);
+    let created: Vec<String> = db.store.audit_events(&AuditFilter::all()).await.unwrap().into_iter().skip(1).map(|e| e.record).collect();
+    assert_eq!(created, ["patient/P-01", "patient/P-02", "patient/P-03"], "one create event per patient, in the order sent");
 });
 
 store_test!(saving_with_a_stale_version_is_a_conflict, |db| {

@@ -124,6 +124,52 @@ fn a_phenopacket_with_a_bad_field_is_refused_with_its_path_and_nothing_is_stored
     assert!(stdout(&output).contains("7 patients"), "the registry still holds only the reference study: {}", stdout(&output));
 }
 
+/// Patients reach the store while later files are still being read: a bad file at the end must
+/// still undo everything, even after whole batches were stored in the open transaction.
+#[test]
+fn a_bad_file_after_hundreds_of_good_ones_leaves_the_registry_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
+    assert!(casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]).status.success());
+    let trail_before = stdout(&casebook(&["audit", "verify", "--database", &url]));
+    let folder = dir.path().join("many");
+    std::fs::create_dir(&folder).unwrap();
+    let mut good: Vec<std::path::PathBuf> = walk_json(&shared().join("data/phenopacket-store"));
+    good.sort();
+    for (index, file) in good.iter().take(600).enumerate() {
+        std::fs::copy(file, folder.join(format!("{index:04}.json"))).unwrap();
+    }
+    let text = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    std::fs::write(folder.join("9999-broken.json"), text.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1)).unwrap();
+
+    let output = casebook(&["import", folder.to_str().unwrap(), "--study", "was-anti-il1", "--center", "IT1", "--database", &url]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert!(stderr(&output).contains("9999-broken.json: error at $.subject.sex"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("nothing was imported"), "{}", stderr(&output));
+    let studies = stdout(&casebook(&["studies", "--database", &url]));
+    assert!(studies.contains("7 patients"), "the registry still holds only the reference study: {studies}");
+    assert_eq!(stdout(&casebook(&["audit", "verify", "--database", &url])), trail_before, "no audit event was added");
+
+    // The same files without the bad one go in whole.
+    std::fs::remove_file(folder.join("9999-broken.json")).unwrap();
+    let output = casebook(&["import", folder.to_str().unwrap(), "--study", "was-anti-il1", "--center", "IT1", "--database", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("600 phenopacket file(s)"), "{}", stdout(&output));
+}
+
+fn walk_json(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk_json(&path));
+        } else if path.extension().is_some_and(|ext| ext == "json") {
+            files.push(path);
+        }
+    }
+    files
+}
+
 #[test]
 fn the_fhir_export_is_a_bundle_an_independent_fhir_library_accepts() {
     let dir = tempfile::tempdir().unwrap();

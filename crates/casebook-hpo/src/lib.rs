@@ -48,7 +48,6 @@ mod search;
 mod term;
 
 use std::fmt;
-use std::io::Read;
 use std::sync::OnceLock;
 
 use crate::graph::Graph;
@@ -64,8 +63,9 @@ pub use crate::term::{Lookup, Synonym, SynonymScope, TermRef};
 pub const CITATION: &str = "Gargano MA et al., The Human Phenotype Ontology in 2024: phenotypes around the world, \
                             Nucleic Acids Res 2024;52(D1):D1333-D1346";
 
-/// The vendored release, gzip-compressed, exactly as distributed.
-static EMBEDDED_OBO_GZ: &[u8] = include_bytes!("../../../vendor/hpo/hp.obo.gz");
+/// The vendored release (`vendor/hpo/hp.obo.gz`, exactly as distributed), decompressed by the
+/// build script.
+static EMBEDDED_OBO: &str = include_str!(concat!(env!("OUT_DIR"), "/hp.obo"));
 
 /// One HPO release: its terms, the `is_a` graph between them, and a search index.
 ///
@@ -101,16 +101,10 @@ impl Hpo {
         EMBEDDED.get_or_init(Hpo::load_embedded)
     }
 
-    /// Decompresses and parses the vendored release anew. Use [`Hpo::embedded`] instead unless a
-    /// separate instance is really wanted, e.g. to measure loading.
+    /// Parses the vendored release anew. Use [`Hpo::embedded`] instead unless a separate
+    /// instance is really wanted, e.g. to measure loading.
     pub fn load_embedded() -> Hpo {
-        // The gzip trailer ends with the uncompressed size modulo 2^32, a good capacity hint.
-        let size_hint = EMBEDDED_OBO_GZ.last_chunk::<4>().map_or(0, |trailer| u32::from_le_bytes(*trailer) as usize);
-        let mut text = String::with_capacity(size_hint);
-        flate2::read::GzDecoder::new(EMBEDDED_OBO_GZ)
-            .read_to_string(&mut text)
-            .expect("the vendored vendor/hpo/hp.obo.gz is valid gzip-compressed UTF-8");
-        Hpo::parse_obo(&text).expect("the vendored vendor/hpo/hp.obo.gz is a valid HPO release")
+        Hpo::parse_obo(EMBEDDED_OBO).expect("the vendored vendor/hpo/hp.obo.gz is a valid HPO release")
     }
 
     /// Parses an HPO release in OBO format.

@@ -40,7 +40,21 @@ impl JsonPath {
     /// Runs `f` with the path extended by a list index.
     pub(crate) fn with_index<R>(&mut self, index: usize, f: impl FnOnce(&mut JsonPath) -> R) -> R {
         let len = self.0.len();
-        write!(self.0, "[{index}]").expect("writing to a String cannot fail");
+        // Written by hand: `write!` costs more than the rest of a validation walk's step.
+        self.0.push('[');
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        let mut rest = index;
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.0.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
+        self.0.push(']');
         let result = f(self);
         self.0.truncate(len);
         result
@@ -722,7 +736,20 @@ impl JsonField for BTreeMap<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::json::{write_double, write_string};
+    use crate::json::{JsonPath, write_double, write_string};
+
+    #[test]
+    fn paths_name_keys_and_indices() {
+        let mut path = JsonPath::root();
+        for (index, expected) in
+            [(0, "$.features[0].type"), (7, "$.features[7].type"), (10, "$.features[10].type"), (4096, "$.features[4096].type")]
+        {
+            let joined = path.with_key("features", |path| path.with_index(index, |path| path.join("type")));
+            assert_eq!(joined, expected);
+        }
+        assert_eq!(path.as_str(), "$", "the path is as it was after each step");
+        assert_eq!(path.join("odd key"), "$[\"odd key\"]");
+    }
 
     fn double(value: f64) -> String {
         let mut out = String::new();

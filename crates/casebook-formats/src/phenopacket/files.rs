@@ -187,9 +187,9 @@ fn error_finding(name: &Path, path: &str, rule: &str, message: String) -> Findin
 /// taking them costs nothing.
 const INPUTS_PER_TAKE: usize = 8;
 
-/// How many finished results may wait for the caller before the threads pause: the bound on
+/// How many finished takes may wait for the caller before the threads pause: the bound on
 /// memory when the caller is slower than the reading (storing, say).
-const RESULTS_IN_FLIGHT: usize = 64;
+const TAKES_IN_FLIGHT: usize = 8;
 
 /// Runs `work` on `0..count` on every core and gives each result to `deliver`, on this thread, in
 /// index order, as soon as it and those before it are done. `progress` is called from this thread
@@ -203,7 +203,9 @@ fn on_every_core<T: Send>(
 ) {
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(count.div_ceil(INPUTS_PER_TAKE)).max(1);
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, T)>(RESULTS_IN_FLIGHT);
+    // Results go to this thread a take at a time: one send per result made the threads wait on
+    // each other's wake-ups.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<(usize, T)>>(TAKES_IN_FLIGHT);
     progress(0, count);
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -213,12 +215,11 @@ fn on_every_core<T: Send>(
             scope.spawn(move || {
                 loop {
                     let start = next.fetch_add(INPUTS_PER_TAKE, Ordering::Relaxed);
-                    for index in start..count.min(start + INPUTS_PER_TAKE) {
-                        if sender.send((index, work(index))).is_err() {
-                            return;
-                        }
-                    }
                     if start >= count {
+                        return;
+                    }
+                    let take = (start..count.min(start + INPUTS_PER_TAKE)).map(|index| (index, work(index))).collect();
+                    if sender.send(take).is_err() {
                         return;
                     }
                 }
@@ -228,8 +229,8 @@ fn on_every_core<T: Send>(
         // Results arrive in any order; the early ones wait here for those before them.
         let mut waiting = std::collections::BTreeMap::new();
         let mut delivered = 0;
-        'results: for (index, result) in receiver.iter() {
-            waiting.insert(index, result);
+        'results: for take in receiver.iter() {
+            waiting.extend(take);
             while let Some(result) = waiting.remove(&delivered) {
                 if !deliver(delivered, result) {
                     break 'results;

@@ -536,13 +536,13 @@ impl Store {
                             RecordOutcome::Unchanged => summary.unchanged += 1,
                             RecordOutcome::Updated { version, stored_sha, stored_json } => {
                                 summary.updated += 1;
-                                let old = Some((version, stored_sha.as_str(), stored_json.as_str()));
-                                let new = (version + 1, record.sha.as_str(), record.json);
-                                events.extend(patient_events(study_id, pseudonym, old, new)?);
+                                let old = (version, stored_sha.as_str(), stored_json.as_str());
+                                let new = (version + 1, record.sha.as_str(), record.json.as_str());
+                                events.extend(replacement_events(study_id, pseudonym, old, new)?);
                             }
                             RecordOutcome::Created => {
                                 summary.created += 1;
-                                events.extend(patient_events(study_id, pseudonym, None, (1, &record.sha, record.json))?);
+                                events.push(creation_event(study_id, pseudonym, &record.sha));
                             }
                         }
                     }
@@ -716,29 +716,25 @@ pub(crate) fn patient_record(pseudonym: &str) -> String {
     format!("patient/{pseudonym}")
 }
 
-/// The events of a patient an import creates or replaces: one `create` event for a new record
-/// (see [`creation_event`]), or an `import` event with the old and new version and SHA-256
-/// followed by one `update` event per changed field. `old` and `new` are (version, SHA-256,
+/// The events of a patient an import replaces: an `import` event with the old and new version
+/// and SHA-256, then one `update` event per changed field. `old` and `new` are (version, SHA-256,
 /// native JSON).
-fn patient_events(
+fn replacement_events(
     study_id: &str,
     pseudonym: &str,
-    old: Option<(i64, &str, &str)>,
-    new: (i64, &str, String),
+    old: (i64, &str, &str),
+    new: (i64, &str, &str),
 ) -> Result<Vec<PendingEvent>, StoreError> {
-    let Some((old_version, old_sha, old_json)) = old else {
-        return Ok(vec![creation_event(study_id, pseudonym, new.1)]);
-    };
     let mut events = vec![PendingEvent {
         action: AuditAction::Import,
         study_id: Some(study_id.to_string()),
         record: patient_record(pseudonym),
         field: None,
-        old_value: Some(json!({"version": old_version, "sha256": old_sha}).to_string()),
+        old_value: Some(json!({"version": old.0, "sha256": old.1}).to_string()),
         new_value: Some(json!({"version": new.0, "sha256": new.1}).to_string()),
     }];
-    let old_json = parse_stored_json(pseudonym, old_json)?;
-    let new_json: Value = serde_json::from_str(&new.2).expect("patient_to_json writes valid JSON");
+    let old_json = parse_stored_json(pseudonym, old.2)?;
+    let new_json: Value = serde_json::from_str(new.2).expect("patient_to_json writes valid JSON");
     events.extend(
         field_changes(Some(&old_json), Some(&new_json))
             .into_iter()

@@ -22,12 +22,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::Outcome;
 use crate::cli::{AuditCommand, Cli, Command, DatabaseArgs, HpoCommand, UserCommand, ZhuArgs};
 
-/// The environment variable a script sets to give `casebook user add|passwd` the password.
 /// Patients a phenopacket import sends to the store at a time, and how many such batches may
 /// wait for it: enough for one `INSERT` per batch, little enough to keep memory flat.
 const PATIENTS_PER_BATCH: usize = 256;
 const BATCHES_IN_FLIGHT: usize = 4;
 
+/// The environment variable a script sets to give `casebook user add|passwd` the password.
 const PASSWORD_VARIABLE: &str = "CASEBOOK_PASSWORD";
 
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {

@@ -88,7 +88,9 @@ pub fn stream_phenopackets(
                     return false;
                 }
             };
+            let first_new = import.findings.len();
             import.findings.extend(file.findings);
+            let mut patient = None;
             match file.mapped {
                 None => {}
                 Some(Ok(mapped)) => {
@@ -101,14 +103,15 @@ pub fn stream_phenopackets(
                         import.kept_verbatim.push((name.to_path_buf(), mapped.kept_verbatim));
                     }
                     import.patients += 1;
-                    refused = refused || import.findings.iter().any(Finding::is_error);
-                    if !refused {
-                        return deliver(mapped.patient);
-                    }
+                    patient = Some(mapped.patient);
                 }
                 Some(Err(problems)) => import.findings.extend(problems.into_iter().map(|d| Finding::new(name, d))),
             }
-            true
+            refused = refused || import.findings[first_new..].iter().any(Finding::is_error);
+            match patient {
+                Some(patient) if !refused => deliver(patient),
+                _ => true,
+            }
         },
     );
     if let Some(error) = unreadable {

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use casebook_domain::patient::{Slug, Source};
 use casebook_formats::FormatError;
 use casebook_formats::native::folder::read_study_folder;
-use casebook_formats::phenopacket::files::{phenopacket_text, read_phenopackets, stream_phenopackets, write_phenopackets};
+use casebook_formats::phenopacket::files::{
+    PhenopacketImport, phenopacket_text, read_phenopackets, stream_phenopackets, write_phenopackets,
+};
 use casebook_formats::phenopacket::import::{phenopacket_to_patient, record_fingerprint};
 use casebook_hpo::Hpo;
 use casebook_phenopackets::{Message, Phenopacket, validate};
@@ -109,21 +111,28 @@ fn forty_store_files(folder: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn streamed_patients_come_in_file_order_and_stop_at_the_first_bad_file() {
+/// Streams the phenopackets of `dir` into the reference study at IT1, giving the pseudonyms in
+/// the order delivered; `keep_going` answers for the receiver, told how many it has.
+fn stream(dir: &std::path::Path, keep_going: impl Fn(usize) -> bool) -> (Vec<String>, Result<PhenopacketImport, FormatError>) {
     let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
     let center = Slug::parse("center", "IT1").unwrap();
+    let mut delivered = Vec::new();
+    let read = stream_phenopackets(dir, &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |patient| {
+        delivered.push(patient.pseudonym.to_string());
+        keep_going(delivered.len())
+    });
+    (delivered, read)
+}
+
+#[test]
+fn streamed_patients_come_in_file_order_and_stop_at_the_first_bad_file() {
     let dir = tempfile::tempdir().unwrap();
     let expected = forty_store_files(dir.path());
 
     // Read on every core, given in file order.
-    let mut delivered = Vec::new();
-    let import = stream_phenopackets(dir.path(), &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |patient| {
-        delivered.push(patient.pseudonym.to_string());
-        true
-    })
-    .unwrap();
+    let (delivered, read) = stream(dir.path(), |_| true);
     assert_eq!(delivered, expected);
+    let import = read.unwrap();
     assert_eq!((import.files, import.patients), (40, 40));
 
     // A bad file in the middle and one at the end: the patients before the first are given,
@@ -132,13 +141,9 @@ fn streamed_patients_come_in_file_order_and_stop_at_the_first_bad_file() {
     let broken = example.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1);
     std::fs::write(dir.path().join("20.json"), &broken).unwrap();
     std::fs::write(dir.path().join("99.json"), &broken).unwrap();
-    let mut delivered = Vec::new();
-    let error = stream_phenopackets(dir.path(), &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |patient| {
-        delivered.push(patient.pseudonym.to_string());
-        true
-    })
-    .unwrap_err();
+    let (delivered, read) = stream(dir.path(), |_| true);
     assert_eq!(delivered, expected[..20]);
+    let error = read.unwrap_err();
     let FormatError::Invalid { findings } = error else { panic!("{error}") };
     let errors: Vec<String> = findings.iter().filter(|f| f.is_error()).map(|f| f.to_string()).collect();
     assert_eq!(errors.len(), 2, "{errors:?}");
@@ -147,15 +152,9 @@ fn streamed_patients_come_in_file_order_and_stop_at_the_first_bad_file() {
 
 #[test]
 fn streaming_stops_when_the_receiver_gives_up() {
-    let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
-    let center = Slug::parse("center", "IT1").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let expected = forty_store_files(dir.path());
-    let mut delivered = Vec::new();
-    stream_phenopackets(dir.path(), &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |patient| {
-        delivered.push(patient.pseudonym.to_string());
-        delivered.len() < 5
-    })
-    .unwrap();
+    let (delivered, read) = stream(dir.path(), |received| received < 5);
+    read.unwrap();
     assert_eq!(delivered, expected[..5], "nothing is given after the receiver said no");
 }

@@ -141,7 +141,8 @@ describe("a study walked through by every role", () => {
     assert.equal(await recordValue(page, "$.features[0].label"), "Eczematoid dermatitis");
     assert.match(await recordValue(page, "$.weights[0].kg"), /^15(\.0)?$/);
     assert.equal(await recordValue(page, "$.courses[0].drug"), "anakinra");
-    assert.equal(await recordValue(page, "$.courses[0].frequency"), "qd");
+    assert.equal(await recordValue(page, "$.courses[0].frequency"), "qd (once daily)");
+    assert.equal(await recordValue(page, "$.courses[0].phase"), "no definitive therapy", "a choice reads as words");
     await shoot(page, "new-patient-saved");
   });
 

@@ -130,6 +130,16 @@ impl FormSchema {
         })
     }
 
+    /// A stored text as a reader of the record sees it: a schema choice in words
+    /// (`before-definitive-therapy` → "before definitive therapy", `qd` → "qd (once daily)"),
+    /// anything else as stored. `path` is the value's JSON path in the record.
+    pub fn value_in_words(&self, path: &str, value: &str) -> String {
+        match parse_path(path).and_then(|segments| node_at(&self.root, &segments)).map(|node| &node.kind) {
+            Some(Kind::Choice(choices)) if choices.iter().any(|choice| choice == value) => choice_words(value),
+            _ => value.to_string(),
+        }
+    }
+
     /// The form of records described by a JSON Schema (draft 2020-12; `$ref` to `#/$defs/...`,
     /// `allOf` and property overrides are resolved; conditionals are left to the parser).
     pub fn from_schema_json(text: &str) -> Result<FormSchema, serde_json::Error> {
@@ -1431,7 +1441,17 @@ fn collect_privacy(node: &Node, value: &Value, path: &mut Vec<Segment>, warnings
 
 #[cfg(test)]
 mod tests {
-    use crate::form::{Segment, element_id, input_name, json_path, label_for, parse_number, parse_path};
+    use crate::form::{FormSchema, Segment, element_id, input_name, json_path, label_for, parse_number, parse_path};
+
+    #[test]
+    fn stored_choices_read_as_words_and_other_texts_as_stored() {
+        let schema = FormSchema::patient();
+        assert_eq!(schema.value_in_words("$.courses[2].phase", "before-definitive-therapy"), "before definitive therapy");
+        assert_eq!(schema.value_in_words("$.courses[0].frequency", "qd"), "qd (once daily)");
+        // Not one of the choices (an old record), and a text that is not a choice at all.
+        assert_eq!(schema.value_in_words("$.courses[0].phase", "some-other-phase"), "some-other-phase");
+        assert_eq!(schema.value_in_words("$.pseudonym", "WAS-IT1-01"), "WAS-IT1-01");
+    }
 
     #[test]
     fn paths_read_in_every_syntax() {

@@ -402,7 +402,10 @@ fn leaves(value: &Value, path: String, label: &str, out: &mut Vec<RecordField>) 
             .iter()
             .enumerate()
             .for_each(|(index, child)| leaves(child, format!("{path}[{index}]"), &join(format!("#{}", index + 1)), out)),
-        Value::String(text) => out.push(RecordField { label: label.to_string(), path, value: text.clone() }),
+        Value::String(text) => {
+            let value = crate::form::FormSchema::patient().value_in_words(&path, text);
+            out.push(RecordField { label: label.to_string(), path, value });
+        }
         other => out.push(RecordField { label: label.to_string(), path, value: other.to_string() }),
     }
 }

@@ -332,6 +332,23 @@ web_test!(the_api_creates_reads_and_refuses_with_json_paths, |world| {
     assert_eq!(described, served, "the OpenAPI document and the API's routes differ");
 });
 
+web_test!(the_record_page_shows_choices_in_words, |world| {
+    let form = [
+        "pseudonym=P-A6&center=A&source=constructed&sex=male&vitalStatus=alive",
+        "weights.0.date=2020-01-10&weights.0.kg=20",
+        "courses.0.id=C1&courses.0.drug=anakinra&courses.0.route=sc&courses.0.dose.value=40&courses.0.dose.unit=mg",
+        "courses.0.frequency=qd&courses.0.start=2020-01-15&courses.0.phase=before-definitive-therapy&courses.0.ongoing=yes",
+    ]
+    .join("&");
+    let (status, page) = world.send(Some("entry.a"), "POST", "/studies/small/patients", Some(Body_::Form(form))).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let (status, page) = world.send(Some("entry.a"), "GET", "/studies/small/patients/P-A6", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<dd>before definitive therapy <code class=\"path\">$.courses[0].phase</code>"), "{page}");
+    assert!(page.contains("<dd>qd (once daily) <code class=\"path\">$.courses[0].frequency</code>"), "{page}");
+    assert!(page.contains("<dd>anakinra <code"), "a drug is a name, not a choice: {page}");
+});
+
 web_test!(the_live_check_shows_mg_per_kg_per_day_converted_labs_and_dose_warnings, |world| {
     let form = [
         "pseudonym=P-A5&center=A&source=constructed&sex=male&vitalStatus=alive",

@@ -489,6 +489,67 @@ struct Property {
     name: String,
     required: bool,
     node: Node,
+    /// Choices that depend on another property of the same object (a lab's units on its
+    /// analyte), from the schema's conditionals.
+    choices_by_sibling: Option<SiblingChoices>,
+}
+
+/// The choices of a text property by the value of a sibling, from `allOf` members of the shape
+/// `{"if": {"properties": {SIBLING: {"const": V}}}, "then": {"properties": {PROPERTY: {"enum": [...]}}}}`.
+#[derive(Debug, Clone, Default)]
+struct SiblingChoices {
+    sibling: String,
+    by_value: Vec<(String, Vec<String>)>,
+}
+
+impl SiblingChoices {
+    /// The choices when the sibling holds `value`; when it holds nothing (or a value without a
+    /// rule), every choice of every value, in schema order.
+    fn for_value(&self, value: Option<&str>) -> Vec<String> {
+        if let Some((_, choices)) = self.by_value.iter().find(|(when, _)| Some(when.as_str()) == value) {
+            return choices.clone();
+        }
+        let mut all: Vec<String> = Vec::new();
+        for choice in self.by_value.iter().flat_map(|(_, choices)| choices) {
+            if !all.contains(choice) {
+                all.push(choice.clone());
+            }
+        }
+        all
+    }
+}
+
+/// The [`SiblingChoices`] of each property of an object schema, following `$ref`.
+fn sibling_choices(schema: &Value, defs: &Map<String, Value>, depth: usize) -> Vec<(String, SiblingChoices)> {
+    let mut found: Vec<(String, SiblingChoices)> = Vec::new();
+    if depth > 32 {
+        return found;
+    }
+    if let Some(target) =
+        schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")).and_then(|name| defs.get(name))
+    {
+        found = sibling_choices(target, defs, depth + 1);
+    }
+    for member in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        let condition = member.pointer("/if/properties").and_then(Value::as_object);
+        let consequence = member.pointer("/then/properties").and_then(Value::as_object);
+        let (Some(condition), Some(consequence)) = (condition, consequence) else { continue };
+        let [(sibling, test)] = condition.iter().collect::<Vec<_>>()[..] else { continue };
+        let Some(when) = test.get("const").and_then(Value::as_str) else { continue };
+        for (property, rule) in consequence {
+            let Some(choices) = rule.get("enum").and_then(Value::as_array) else { continue };
+            let choices = choices.iter().filter_map(Value::as_str).map(str::to_string).collect();
+            let position = match found.iter().position(|(name, rules)| name == property && &rules.sibling == sibling) {
+                Some(position) => position,
+                None => {
+                    found.push((property.clone(), SiblingChoices { sibling: sibling.clone(), by_value: Vec::new() }));
+                    found.len() - 1
+                }
+            };
+            found[position].1.by_value.push((when.to_string(), choices));
+        }
+    }
+    found
 }
 
 /// The schema with `$ref` and `allOf` merged in, local keys winning, and the name of the last
@@ -558,12 +619,17 @@ fn build_node(schema: &Value, defs: &Map<String, Value>, name: &str) -> Node {
                     let (resolved, _) = resolve(schema, defs, 0);
                     resolved.get("type").and_then(Value::as_str) == Some("object") && !resolved.contains_key("properties")
                 });
+                let mut by_sibling = sibling_choices(schema, defs, 0);
                 let properties: Vec<Property> = properties
                     .iter()
                     .map(|(name, schema)| Property {
                         name: name.clone(),
                         required: required.contains(&name.as_str()),
                         node: build_node(schema, defs, name),
+                        choices_by_sibling: by_sibling
+                            .iter()
+                            .position(|(property, _)| property == name)
+                            .map(|at| by_sibling.swap_remove(at).1),
                     })
                     .collect();
                 if holds_free_form { Kind::Opaque } else { Kind::Object(properties) }
@@ -909,7 +975,16 @@ impl Renderer<'_> {
                     }
                 }
             };
-            self.node(&property.node, child, &path, &label_for(&property.name), required, &property.node.description);
+            let label = label_for(&property.name);
+            match &property.choices_by_sibling {
+                // A lab's unit is chosen among its analyte's units (all units until the analyte is).
+                Some(rules) => {
+                    let choices = rules.for_value(value.get(&rules.sibling).and_then(Value::as_str));
+                    let node = Node { kind: Kind::Choice(choices), description: property.node.description.clone() };
+                    self.node(&node, child, &path, &label, required, &node.description);
+                }
+                None => self.node(&property.node, child, &path, &label, required, &property.node.description),
+            }
         }
     }
 

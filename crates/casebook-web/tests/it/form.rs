@@ -372,3 +372,46 @@ fn hpo_suggestions_read_the_typed_text() {
     assert_eq!(hpo_search_text(&query(&[("q", "fever")])), Some("fever"));
     assert_eq!(hpo_search_text(&query(&[])), None);
 }
+
+/// The options of the select named `name`, as (value, text, selected).
+fn select_options(html: &str, name: &str) -> Vec<(String, String, bool)> {
+    let start = html.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("no field {name}"));
+    let select = &html[html[..start].rfind('<').unwrap()..];
+    assert!(select.starts_with("<select"), "{name} is a select: {}", &select[..80.min(select.len())]);
+    let body = &select[..select.find("</select>").unwrap()];
+    body.split("<option ")
+        .skip(1)
+        .map(|option| {
+            let (attributes, rest) = option.split_once('>').unwrap();
+            let text = rest.split('<').next().unwrap().to_string();
+            (attribute(&format!("<option {attributes}>"), "value").unwrap_or_default(), text, attributes.contains(" selected"))
+        })
+        .collect()
+}
+
+#[test]
+fn a_lab_unit_is_chosen_among_its_analytes_units() {
+    let record = json!({
+        "pseudonym": "P-1", "center": "A", "source": "constructed", "sex": "male", "vitalStatus": "alive",
+        "labs": [
+            {"date": "2020-01", "analyte": "crp", "value": 1.2, "unit": "mg/dL"},
+            {"date": "2020-01", "analyte": "esr", "value": 30, "unit": "mg/L"},
+            {"date": "2020-01", "value": 5}
+        ]
+    });
+    let html = FormSchema::patient().render(&record, &[], &options());
+    let values = |name: &str| select_options(&html, name).into_iter().map(|(value, _, _)| value).collect::<Vec<_>>();
+    assert_eq!(values("labs.0.unit"), ["mg/L", "mg/dL"], "CRP's units");
+    assert!(select_options(&html, "labs.0.unit").contains(&("mg/dL".into(), "mg/dL".into(), true)), "the stored unit is chosen");
+    // A unit the analyte does not take stays visible, marked, rather than silently replaced.
+    assert_eq!(values("labs.1.unit"), ["mm/h", "mg/L"]);
+    assert!(select_options(&html, "labs.1.unit").contains(&("mg/L".into(), "mg/L (not one of the choices)".into(), true)));
+    // Before the analyte is chosen, every unit of every analyte.
+    let all = values("labs.2.unit");
+    assert!(all.len() > 10 && all.contains(&"10^9/L".to_string()) && all.contains(&"mm/h".to_string()), "{all:?}");
+    assert_eq!(all.iter().collect::<HashSet<_>>().len(), all.len(), "each unit once");
+
+    // What the select sends back parses into the same record.
+    let pairs = submitted_pairs(&html);
+    assert!(pairs.contains(&("labs.0.unit".to_string(), "mg/dL".to_string())), "{pairs:?}");
+}

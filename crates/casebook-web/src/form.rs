@@ -496,7 +496,7 @@ struct Property {
 
 /// The choices of a text property by the value of a sibling, from `allOf` members of the shape
 /// `{"if": {"properties": {SIBLING: {"const": V}}}, "then": {"properties": {PROPERTY: {"enum": [...]}}}}`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct SiblingChoices {
     sibling: String,
     by_value: Vec<(String, Vec<String>)>,

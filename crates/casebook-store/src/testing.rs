@@ -9,8 +9,34 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use casebook_domain::study::Study;
+use casebook_formats::native::folder::parse_study_toml;
+
 use crate::url::DatabaseUrl;
 use crate::{Backend, Store};
+
+/// A small constructed study with two centers, `A` (Italy) and `B` (UK), shared by the store's
+/// and the web application's tests.
+pub fn small_study() -> Study {
+    parse_study_toml(
+        r#"
+id = "small"
+title = "A small test study"
+data_label = "constructed test data"
+
+[[centers]]
+id = "A"
+name = "Center A"
+country = "IT"
+
+[[centers]]
+id = "B"
+name = "Center B"
+country = "GB"
+"#,
+    )
+    .expect("the fixture study is valid")
+}
 
 /// The environment variable that switches on the PostgreSQL half of the tests.
 pub const TEST_DATABASE_URL_VARIABLE: &str = "CASEBOOK_TEST_DATABASE_URL";

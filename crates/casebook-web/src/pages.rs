@@ -23,6 +23,7 @@ use tower_sessions::Session;
 
 use crate::auth::{ClientAddress, end_session, start_session};
 use crate::error::WebError;
+use crate::form::escape_html;
 use crate::policy::{Capability, Principal};
 use crate::state::AppState;
 use crate::templates::*;
@@ -779,21 +780,17 @@ pub async fn hpo_search(State(state): State<AppState>, _principal: Principal, Qu
             let matched = if hit.matched_text == hit.label {
                 String::new()
             } else {
-                format!(" <span class=\"muted\">({})</span>", escape(hit.matched_text))
+                format!(" <span class=\"muted\">({})</span>", escape_html(hit.matched_text))
             };
             html.push_str(&format!(
                 "<li role=\"none\"><button type=\"button\" role=\"option\" aria-selected=\"false\" class=\"suggestion\" data-id=\"{id}\" data-label=\"{label}\">{id} {label}{matched}</button></li>",
                 id = hit.id,
-                label = escape(hit.label)
+                label = escape_html(hit.label)
             ));
         }
     }
     html.push_str(&format!("</ul><p class=\"muted\">HPO release {}</p>", state.hpo.release()));
     Html(html).into_response()
-}
-
-pub(crate) fn escape(text: &str) -> String {
-    casebook_report::html::escape(text)
 }
 
 /// `GET /account`: the user's API tokens.

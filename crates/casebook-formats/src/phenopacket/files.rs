@@ -31,28 +31,12 @@ pub struct PhenopacketImport {
 }
 
 /// Reads one phenopacket file, every `.json` file under a folder, or every `.json` entry of a
-/// zip, as patients of `center` in `study`, and gives them all at once. All or nothing: any file
-/// with an error refuses the run, and the error lists every problem of every file.
-pub fn read_phenopackets(
-    path: &Path,
-    study: &Study,
-    center: &Slug,
-    hpo: &Hpo,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<(Vec<Patient>, PhenopacketImport), FormatError> {
-    let mut patients = Vec::new();
-    let import = stream_phenopackets(path, study, center, hpo, progress, &mut |patient| {
-        patients.push(patient);
-        true
-    })?;
-    Ok((patients, import))
-}
-
-/// [`read_phenopackets`], giving each patient to `deliver` as soon as it and every file before
-/// it are read, in file order, so that a caller can store patients while later files are still
-/// being read. Once a file has an error no more patients are delivered (the run will be
-/// refused), but every file is still read so that the error lists every problem. When `deliver`
-/// answers `false` (its receiver gave up), reading stops.
+/// zip, as patients of `center` in `study`, giving each patient to `deliver` as soon as it and
+/// every file before it are read, in file order, so that a caller can store patients while later
+/// files are still being read. All or nothing: any file with an error refuses the run, and the
+/// error lists every problem of every file; once a file has an error no more patients are
+/// delivered, but every file is still read. When `deliver` answers `false` (its receiver gave
+/// up), reading stops.
 ///
 /// Files are read, parsed, checked and mapped on every core; duplicates and findings come out as
 /// a one-by-one reading gives them.

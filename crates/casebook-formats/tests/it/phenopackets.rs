@@ -6,9 +6,7 @@ use std::path::PathBuf;
 use casebook_domain::patient::{Slug, Source};
 use casebook_formats::FormatError;
 use casebook_formats::native::folder::read_study_folder;
-use casebook_formats::phenopacket::files::{
-    PhenopacketImport, phenopacket_text, read_phenopackets, stream_phenopackets, write_phenopackets,
-};
+use casebook_formats::phenopacket::files::{PhenopacketImport, phenopacket_text, stream_phenopackets, write_phenopackets};
 use casebook_formats::phenopacket::import::{phenopacket_to_patient, record_fingerprint};
 use casebook_hpo::Hpo;
 use casebook_phenopackets::{Message, Phenopacket, validate};
@@ -24,7 +22,12 @@ fn the_reference_study_survives_a_round_trip_through_phenopackets() {
     let zip = dir.path().join("was.zip");
     assert_eq!(write_phenopackets(&zip, &folder.study, &folder.patients, "2026-01-01T00:00:00Z", "2025-01-16").unwrap(), 7);
     let center = folder.study.centers[0].id.clone();
-    let (patients, import) = read_phenopackets(&zip, &folder.study, &center, Hpo::embedded(), &mut |_, _| {}).unwrap();
+    let mut patients = Vec::new();
+    let import = stream_phenopackets(&zip, &folder.study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |patient| {
+        patients.push(patient);
+        true
+    })
+    .unwrap();
     assert_eq!(patients, folder.patients, "every record reads back exactly");
     assert_eq!(import.patients, 7);
     assert!(import.kept_verbatim.is_empty());

@@ -1,8 +1,7 @@
 //! A tiny study built in code, independent of the reference study.
 
 use casebook_domain::patient::Patient;
-use casebook_domain::study::Study;
-use casebook_formats::native::folder::{parse_patient_json, parse_study_toml};
+use casebook_formats::native::folder::parse_patient_json;
 use casebook_store::Actor;
 
 /// The actor of the tests' changes.
@@ -10,26 +9,7 @@ pub fn tester() -> Actor {
     Actor::new("cli:tester")
 }
 
-pub fn small_study() -> Study {
-    parse_study_toml(
-        r#"
-id = "small"
-title = "A small test study"
-data_label = "constructed test data"
-
-[[centers]]
-id = "A"
-name = "Center A"
-country = "IT"
-
-[[centers]]
-id = "B"
-name = "Center B"
-country = "GB"
-"#,
-    )
-    .expect("the fixture study is valid")
-}
+pub use casebook_store::testing::small_study;
 
 pub fn patient(pseudonym: &str, center: &str) -> Patient {
     parse_patient_json(&format!(

@@ -4,10 +4,10 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use casebook_domain::patient::Slug;
-use casebook_formats::native::folder::{parse_patient_json, parse_study_toml};
+use casebook_formats::native::folder::parse_patient_json;
 use casebook_store::Actor;
 use casebook_store::records::Scope;
-use casebook_store::testing::TestDb;
+use casebook_store::testing::{TestDb, small_study};
 use casebook_store::users::{NewUser, Password, Role, Username};
 use casebook_web::{WebOptions, router};
 use http_body_util::BodyExt;
@@ -69,24 +69,6 @@ pub struct World {
     pub query_b: i64,
 }
 
-pub fn study_toml() -> &'static str {
-    r#"
-id = "small"
-title = "A small test study"
-data_label = "constructed test data"
-
-[[centers]]
-id = "A"
-name = "Center A"
-country = "IT"
-
-[[centers]]
-id = "B"
-name = "Center B"
-country = "GB"
-"#
-}
-
 pub fn patient_json(pseudonym: &str, center: &str) -> String {
     format!(
         r#"{{
@@ -102,7 +84,7 @@ pub fn patient_json(pseudonym: &str, center: &str) -> String {
 
 impl World {
     pub async fn new(db: TestDb) -> World {
-        let study = parse_study_toml(study_toml()).unwrap();
+        let study = small_study();
         let patients: Vec<_> =
             [("P-A1", "A"), ("P-A2", "A"), ("P-B1", "B")].iter().map(|(p, c)| parse_patient_json(&patient_json(p, c)).unwrap()).collect();
         let setup = Actor::new("setup");

@@ -35,7 +35,6 @@ pub mod url;
 // `audit`, `users`, `records`, `queries`, `sessions` and `tokens` are declared below the macros
 // they use.
 
-use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -43,8 +42,8 @@ use casebook_domain::check::zhu_results;
 use casebook_domain::patient::Patient;
 use casebook_domain::study::Study;
 use casebook_formats::native::folder::{parse_patient_json, parse_study_toml, patient_to_json, study_to_toml};
+pub use casebook_formats::native::record::{EncodedRecord, sha256_hex};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 
@@ -155,8 +154,8 @@ pub struct ImportSummary {
 /// What the reader of an import sends to [`Store::import_study_streamed`].
 #[derive(Debug)]
 pub enum Incoming {
-    /// The next patients, in the order they were read.
-    Patients(Vec<Patient>),
+    /// The next patients, in the order they were read, each serialized as it is stored.
+    Records(Vec<EncodedRecord>),
     /// Every patient was sent and the reading found no error: commit.
     Finish,
 }
@@ -171,11 +170,11 @@ enum PatientSource<'a> {
 
 impl<'a> PatientSource<'a> {
     /// The next patients, or `None` when there are no more.
-    async fn next(&mut self) -> Option<Cow<'a, [Patient]>> {
+    async fn next(&mut self) -> Option<Vec<EncodedRecord>> {
         match self {
-            PatientSource::AtHand(patients) => patients.take().map(Cow::Borrowed),
+            PatientSource::AtHand(patients) => patients.take().map(encode_records),
             PatientSource::Arriving { incoming, finished } => match incoming.recv().await? {
-                Incoming::Patients(patients) => Some(Cow::Owned(patients)),
+                Incoming::Records(records) => Some(records),
                 Incoming::Finish => {
                     *finished = true;
                     None
@@ -445,14 +444,14 @@ impl Store {
             }
             // In batches, so that only one batch of encoded records and audit events is in
             // memory at a time, and new patients go in by one statement per batch.
-            while let Some(patients) = source.next().await {
-                for batch in import_batches(&patients) {
+            while let Some(records) = source.next().await {
+                for batch in import_batches(&records) {
                     let mut outcomes = Vec::with_capacity(batch.len());
-                    for record in encode_records(study, batch) {
-                        let pseudonym = record.patient.pseudonym.as_str();
-                        let center = record.patient.center.as_str();
+                    for record in batch {
+                        let pseudonym = record.patient().pseudonym.as_str();
+                        let center = record.patient().center.as_str();
                         let outcome = match stored.get(pseudonym) {
-                            Some((_, stored_sha)) if stored_sha == &record.sha => RecordOutcome::Unchanged,
+                            Some((_, stored_sha)) if stored_sha == record.sha256() => RecordOutcome::Unchanged,
                             Some(_) if frozen.contains_key(pseudonym) => {
                                 return Err(StoreError::Refused {
                                     what: format!("patient {pseudonym}"),
@@ -482,8 +481,8 @@ impl Store {
                             .bind(pseudonym)
                             .bind(center)
                             .bind(version + 1)
-                            .bind(&record.json)
-                            .bind(&record.sha)
+                            .bind(record.json())
+                            .bind(record.sha256())
                             .execute(&mut *tx)
                             .await
                             .map_err(|source| refused_or_database(&format!("patient {pseudonym}"), source, "updating a patient"))?;
@@ -494,10 +493,10 @@ impl Store {
                         match &outcome {
                             RecordOutcome::Unchanged => {}
                             RecordOutcome::Updated { version, .. } => {
-                                stored.insert(pseudonym.to_string(), (version + 1, record.sha.clone()));
+                                stored.insert(pseudonym.to_string(), (version + 1, record.sha256().to_string()));
                             }
                             RecordOutcome::Created => {
-                                stored.insert(pseudonym.to_string(), (1, record.sha.clone()));
+                                stored.insert(pseudonym.to_string(), (1, record.sha256().to_string()));
                             }
                         }
                         outcomes.push((record, outcome));
@@ -505,7 +504,7 @@ impl Store {
                     let created: Vec<&EncodedRecord> = outcomes
                         .iter()
                         .filter(|(_, outcome)| matches!(outcome, RecordOutcome::Created))
-                        .map(|(record, _)| record)
+                        .map(|&(record, _)| record)
                         .collect();
                     if let Some(first) = created.first() {
                         let sql = insert_patients_statement(backend, created.len());
@@ -513,36 +512,37 @@ impl Store {
                         for record in &created {
                             query = query
                                 .bind(study_id)
-                                .bind(record.patient.pseudonym.as_str())
-                                .bind(record.patient.center.as_str())
-                                .bind(&record.json)
-                                .bind(&record.sha);
+                                .bind(record.patient().pseudonym.as_str())
+                                .bind(record.patient().center.as_str())
+                                .bind(record.json())
+                                .bind(record.sha256());
                         }
                         query.execute(&mut *tx).await.map_err(|source| {
-                            refused_or_database(&format!("patient {}", first.patient.pseudonym), source, "storing patients")
+                            refused_or_database(&format!("patient {}", first.patient().pseudonym), source, "storing patients")
                         })?;
                     }
                     for (record, outcome) in &outcomes {
                         // Rewritten even for an unchanged record, as the study's settings may have
                         // changed; a record without assessments that is new or unchanged has none stored.
-                        let has_no_scores = record.zhu_scores.is_empty() && !matches!(outcome, RecordOutcome::Updated { .. });
+                        let zhu_scores = StoredZhuScore::compute(study, record.patient());
+                        let has_no_scores = zhu_scores.is_empty() && !matches!(outcome, RecordOutcome::Updated { .. });
                         if !has_no_scores {
-                            write_zhu_scores!(tx, study_id, record.patient.pseudonym.as_str(), &record.zhu_scores);
+                            write_zhu_scores!(tx, study_id, record.patient().pseudonym.as_str(), &zhu_scores);
                         }
                     }
                     for (record, outcome) in outcomes {
-                        let pseudonym = record.patient.pseudonym.as_str();
+                        let pseudonym = record.patient().pseudonym.as_str();
                         match outcome {
                             RecordOutcome::Unchanged => summary.unchanged += 1,
                             RecordOutcome::Updated { version, stored_sha, stored_json } => {
                                 summary.updated += 1;
                                 let old = (version, stored_sha.as_str(), stored_json.as_str());
-                                let new = (version + 1, record.sha.as_str(), record.json.as_str());
+                                let new = (version + 1, record.sha256(), record.json());
                                 events.extend(replacement_events(study_id, pseudonym, old, new)?);
                             }
                             RecordOutcome::Created => {
                                 summary.created += 1;
-                                events.push(creation_event(study_id, pseudonym, &record.sha));
+                                events.push(creation_event(study_id, pseudonym, record.sha256()));
                             }
                         }
                     }
@@ -764,14 +764,6 @@ pub(crate) fn creation_event(study_id: &str, pseudonym: &str, sha: &str) -> Pend
 /// a kept phenopacket is about 7 KB).
 const PATIENTS_PER_BATCH: usize = 500;
 
-/// A patient ready to store: its native JSON, that text's SHA-256 and its Zhu scores.
-struct EncodedRecord<'a> {
-    patient: &'a Patient,
-    json: String,
-    sha: String,
-    zhu_scores: Vec<StoredZhuScore>,
-}
-
 /// What an import does with one record.
 enum RecordOutcome {
     Unchanged,
@@ -784,34 +776,31 @@ enum RecordOutcome {
     Created,
 }
 
-/// Splits the patients into batches of at most [`PATIENTS_PER_BATCH`], also ending a batch
+/// Splits the records into batches of at most [`PATIENTS_PER_BATCH`], also ending a batch
 /// before a pseudonym it already holds, so that a repeated patient sees the first one stored.
-fn import_batches(patients: &[Patient]) -> Vec<&[Patient]> {
+fn import_batches(records: &[EncodedRecord]) -> Vec<&[EncodedRecord]> {
     let mut batches = Vec::new();
     let mut start = 0;
     let mut in_batch = std::collections::HashSet::new();
-    for (index, patient) in patients.iter().enumerate() {
-        if index - start == PATIENTS_PER_BATCH || !in_batch.insert(patient.pseudonym.as_str()) {
-            batches.push(&patients[start..index]);
+    for (index, record) in records.iter().enumerate() {
+        let pseudonym = record.patient().pseudonym.as_str();
+        if index - start == PATIENTS_PER_BATCH || !in_batch.insert(pseudonym) {
+            batches.push(&records[start..index]);
             start = index;
             in_batch.clear();
-            in_batch.insert(patient.pseudonym.as_str());
+            in_batch.insert(pseudonym);
         }
     }
-    if start < patients.len() {
-        batches.push(&patients[start..]);
+    if start < records.len() {
+        batches.push(&records[start..]);
     }
     batches
 }
 
-/// Encodes a batch of patients, on every core: serializing and hashing records is most of an
-/// import's own work. It runs before the batch's statements, so no query waits for it.
-fn encode_records<'a>(study: &Study, patients: &'a [Patient]) -> Vec<EncodedRecord<'a>> {
-    let encode = |patient: &'a Patient| {
-        let json = patient_to_json(patient);
-        let sha = sha256_hex(json.as_bytes());
-        EncodedRecord { patient, json, sha, zhu_scores: StoredZhuScore::compute(study, patient) }
-    };
+/// Encodes the patients of an import, on every core: serializing and hashing records is most
+/// of an import's own work. (A streamed import's reader encodes them as it reads.)
+fn encode_records(patients: &[Patient]) -> Vec<EncodedRecord> {
+    let encode = |patient: &Patient| EncodedRecord::new(patient.clone());
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     // Below a few dozen records a thread costs more than it saves.
     if threads < 2 || patients.len() < 64 {
@@ -879,15 +868,4 @@ pub(crate) fn refused_or_database(what: &str, source: sqlx::Error, doing: &'stat
         }
         _ => StoreError::Database { doing, source },
     }
-}
-
-/// The lowercase hex SHA-256 of some bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(64);
-    for byte in Sha256::digest(bytes) {
-        hex.push(char::from(HEX[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
-    hex
 }

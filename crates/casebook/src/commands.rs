@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use casebook_domain::check::{Level, check_patient};
-use casebook_domain::patient::{Patient, Slug};
+use casebook_domain::patient::Slug;
 use casebook_domain::rules::zhu::{Eczema, ImmunodeficiencyLab, Infections, Thrombocytopenia, ZhuInputs, ZhuSettings, compute_zhu_score};
 use casebook_domain::summary::summarize;
 use casebook_formats::native::folder::{STUDY_FILE, read_study_folder_reporting, write_study_folder};
@@ -16,7 +16,7 @@ use casebook_report::freeze::verify;
 use casebook_report::{build_report, read_report, write_report};
 use casebook_store::audit::{AuditAction, AuditEvent, AuditFilter};
 use casebook_store::users::{NewUser, Password, Role, Username};
-use casebook_store::{Actor, DatabaseUrl, Incoming, Store};
+use casebook_store::{Actor, DatabaseUrl, EncodedRecord, Incoming, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::Outcome;
@@ -194,13 +194,13 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
         let (path, study, center, bar) = (path.to_path_buf(), study.clone(), center.clone(), bar.clone());
         tokio::task::spawn_blocking(move || {
             let mut batch = Vec::with_capacity(PATIENTS_PER_BATCH);
-            let send_batch = |batch: &mut Vec<Patient>| sender.blocking_send(Incoming::Patients(std::mem::take(batch))).is_ok();
+            let send_batch = |batch: &mut Vec<EncodedRecord>| sender.blocking_send(Incoming::Records(std::mem::take(batch))).is_ok();
             let progress = &mut |done, total| {
                 bar.set_length(total as u64);
                 bar.set_position(done as u64);
             };
-            let read = stream_phenopackets(&path, &study, &center, Hpo::embedded(), progress, &mut |patient| {
-                batch.push(patient);
+            let read = stream_phenopackets(&path, &study, &center, Hpo::embedded(), progress, &mut |record| {
+                batch.push(record);
                 batch.len() < PATIENTS_PER_BATCH || send_batch(&mut batch)
             });
             // A failed send means the store gave up; it says why.

@@ -15,4 +15,5 @@
 pub mod convert;
 pub mod folder;
 pub mod patient_dto;
+pub mod record;
 pub mod study_dto;

@@ -14,6 +14,7 @@ use casebook_hpo::Hpo;
 use casebook_phenopackets::{Message, Phenopacket, PhenopacketsError, validate};
 
 use crate::error::{Finding, FormatError};
+use crate::native::record::EncodedRecord;
 use crate::phenopacket::export::patient_to_phenopacket;
 use crate::phenopacket::import::{PHENOPACKET_FORMAT, map_phenopacket, record_fingerprint};
 
@@ -31,7 +32,8 @@ pub struct PhenopacketImport {
 }
 
 /// Reads one phenopacket file, every `.json` file under a folder, or every `.json` entry of a
-/// zip, as patients of `center` in `study`, giving each patient to `deliver` as soon as it and
+/// zip, as patients of `center` in `study`, giving each patient, serialized as the registry
+/// stores it, to `deliver` as soon as it and
 /// every file before it are read, in file order, so that a caller can store patients while later
 /// files are still being read. All or nothing: any file with an error refuses the run, and the
 /// error lists every problem of every file; once a file has an error no more patients are
@@ -46,7 +48,7 @@ pub fn stream_phenopackets(
     center: &Slug,
     hpo: &Hpo,
     progress: &mut dyn FnMut(usize, usize),
-    deliver: &mut dyn FnMut(Patient) -> bool,
+    deliver: &mut dyn FnMut(EncodedRecord) -> bool,
 ) -> Result<PhenopacketImport, FormatError> {
     if study.center(center).is_none() {
         return Err(FormatError::NotAStudyFolder {
@@ -74,12 +76,13 @@ pub fn stream_phenopackets(
             };
             let first_new = import.findings.len();
             import.findings.extend(file.findings);
-            let mut patient = None;
+            let mut record = None;
             match file.mapped {
                 None => {}
                 Some(Ok(mapped)) => {
-                    if !seen.insert(mapped.patient.pseudonym.clone()) {
-                        let message = format!("patient {} is in more than one file", mapped.patient.pseudonym);
+                    let pseudonym = &mapped.record.patient().pseudonym;
+                    if !seen.insert(pseudonym.clone()) {
+                        let message = format!("patient {pseudonym} is in more than one file");
                         import.findings.push(error_finding(name, "id", "duplicate-pseudonym", message));
                     }
                     import.findings.extend(mapped.diagnostics.into_iter().map(|diagnostic| Finding::new(name, diagnostic)));
@@ -87,13 +90,13 @@ pub fn stream_phenopackets(
                         import.kept_verbatim.push((name.to_path_buf(), mapped.kept_verbatim));
                     }
                     import.patients += 1;
-                    patient = Some(mapped.patient);
+                    record = Some(mapped.record);
                 }
                 Some(Err(problems)) => import.findings.extend(problems.into_iter().map(|d| Finding::new(name, d))),
             }
             refused = refused || import.findings[first_new..].iter().any(Finding::is_error);
-            match patient {
-                Some(patient) if !refused => deliver(patient),
+            match record {
+                Some(record) if !refused => deliver(record),
                 _ => true,
             }
         },
@@ -117,7 +120,7 @@ struct PhenopacketFile {
 
 /// A mapped patient with the diagnostics of Casebook's rules and of the mapping.
 struct MappedFile {
-    patient: Patient,
+    record: EncodedRecord,
     diagnostics: Vec<Diagnostic>,
     kept_verbatim: Vec<String>,
 }
@@ -156,8 +159,8 @@ fn read_phenopacket(inputs: &Inputs, index: usize, study: &Study, center: &Slug,
         })
         .collect();
     let mapped = map_phenopacket(&phenopacket, center, &study.drugs).map(|mapped| {
-        let diagnostics = check_patient(&mapped.patient, study).into_iter().chain(mapped.warnings).collect();
-        MappedFile { patient: mapped.patient, diagnostics, kept_verbatim: mapped.kept_verbatim }
+        let diagnostics = check_patient(mapped.record.patient(), study).into_iter().chain(mapped.warnings).collect();
+        MappedFile { record: mapped.record, diagnostics, kept_verbatim: mapped.kept_verbatim }
     });
     Ok(PhenopacketFile { findings, mapped: Some(mapped) })
 }
@@ -247,8 +250,12 @@ impl Inputs {
             let mut stack = vec![path.to_path_buf()];
             while let Some(dir) = stack.pop() {
                 for entry in std::fs::read_dir(&dir).map_err(io)? {
-                    let entry_path = entry.map_err(io)?.path();
-                    if entry_path.is_dir() {
+                    let entry = entry.map_err(io)?;
+                    let entry_path = entry.path();
+                    // The entry's own type, known from the listing; a link is followed, as by `is_dir`.
+                    let file_type = entry.file_type().map_err(io)?;
+                    let is_dir = if file_type.is_symlink() { entry_path.is_dir() } else { file_type.is_dir() };
+                    if is_dir {
                         stack.push(entry_path);
                     } else if entry_path.extension().is_some_and(|ext| ext == "json") {
                         files.push(entry_path);

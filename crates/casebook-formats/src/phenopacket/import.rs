@@ -8,8 +8,6 @@
 //! The mapping reads the typed message the strict reader gave, not a JSON value: the document is
 //! parsed once, and the kept copy is written from the message as compact canonical JSON.
 
-use std::fmt::Write as _;
-
 use casebook_domain::check::{Diagnostic, Level};
 use casebook_domain::code::{Code, CodeSystem, Curie};
 use casebook_domain::date::{Age, PartialDate};
@@ -24,9 +22,9 @@ use casebook_phenopackets::{
     value, vital_status,
 };
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use crate::native::folder::{parse_patient_json, patient_to_json};
+use crate::native::record::{EncodedRecord, sha256_hex};
 use crate::phenopacket::export::CASEBOOK_RECORD_REFERENCE;
 use crate::phenopacket::vocabulary;
 
@@ -36,7 +34,8 @@ pub const PHENOPACKET_FORMAT: &str = "phenopacket-v2";
 /// A phenopacket mapped to a patient.
 #[derive(Debug, Clone)]
 pub struct Mapped {
-    pub patient: Patient,
+    /// The patient, serialized as the registry stores it.
+    pub record: EncodedRecord,
     /// JSON paths of the elements the record could not hold; kept in the source document.
     pub kept_verbatim: Vec<String>,
     /// Warnings about what was mapped.
@@ -51,11 +50,7 @@ pub fn record_fingerprint(patient: &Patient) -> String {
     } else {
         patient_to_json(&Patient { source_document: None, ..patient.clone() })
     };
-    let mut hex = String::with_capacity(64);
-    for byte in Sha256::digest(json.as_bytes()) {
-        write!(hex, "{byte:02x}").expect("writing to a String cannot fail");
-    }
-    hex
+    sha256_hex(json.as_bytes())
 }
 
 /// A text field of the schema as the canonical JSON has it: an empty text is left out there,
@@ -130,16 +125,13 @@ pub fn phenopacket_to_patient(document: &Value, center: &Slug, drugs: &DrugCatal
 /// or else what a record can hold, with the whole document kept as its compact canonical JSON.
 pub fn map_phenopacket(phenopacket: &Phenopacket, center: &Slug, drugs: &DrugCatalog) -> Result<Mapped, Vec<Diagnostic>> {
     if let Some(record) = casebook_record(phenopacket) {
-        let patient = parse_patient_json(record)?;
-        return Ok(Mapped { patient, kept_verbatim: Vec::new(), warnings: Vec::new() });
+        let record = EncodedRecord::new(parse_patient_json(record)?);
+        return Ok(Mapped { record, kept_verbatim: Vec::new(), warnings: Vec::new() });
     }
     let mut map = Mapper { kept: Vec::new(), warnings: Vec::new() };
-    let mut patient = map.patient(phenopacket, center, drugs)?;
-    // Fingerprinted before the source document is attached, which the fingerprint leaves out.
-    let record_fingerprint = record_fingerprint(&patient);
-    patient.source_document =
-        Some(SourceDocument { format: PHENOPACKET_FORMAT.into(), content: phenopacket.to_compact_json(), record_fingerprint });
-    Ok(Mapped { patient, kept_verbatim: map.kept, warnings: map.warnings })
+    let patient = map.patient(phenopacket, center, drugs)?;
+    let record = EncodedRecord::with_source_document(patient, PHENOPACKET_FORMAT, phenopacket.to_compact_json());
+    Ok(Mapped { record, kept_verbatim: map.kept, warnings: map.warnings })
 }
 
 /// The Casebook record a Casebook export put into `metaData.externalReferences`.
@@ -251,30 +243,31 @@ impl Mapper {
     fn features(&mut self, d: &Phenopacket) -> Vec<PhenotypicFeature> {
         let mut features = Vec::new();
         for (i, f) in d.phenotypic_features.iter().enumerate() {
-            let path = format!("$.phenotypicFeatures[{i}]");
+            // Built only for what is kept: most features keep nothing.
+            let path = |inner: &str| format!("$.phenotypicFeatures[{i}]{inner}");
             let Some(ty) = &f.r#type else { continue };
             let code = match Code::parse_in(CodeSystem::Hpo, &ty.id, &ty.label) {
                 Ok(code) => code,
                 Err(_) => {
-                    self.keep(path);
+                    self.keep(path(""));
                     continue;
                 }
             };
             let severity = id_of(f.severity.as_ref()).and_then(|id| Severity::ALL.iter().copied().find(|s| s.hpo_id() == id));
             if f.severity.is_some() && severity.is_none() {
-                self.keep(format!("{path}.severity"));
+                self.keep(path(".severity"));
             }
             let mut temporal = Vec::new();
             for (m, modifier) in f.modifiers.iter().enumerate() {
                 match non_empty(&modifier.id).and_then(|id| TemporalPattern::ALL.iter().copied().find(|t| t.hpo_id() == id)) {
                     Some(pattern) => temporal.push(pattern),
-                    None => self.keep(format!("{path}.modifiers[{m}]")),
+                    None => self.keep(path(&format!(".modifiers[{m}]"))),
                 }
             }
-            let onset = self.time_point(f.onset.as_ref(), &format!("{path}.onset"));
-            let resolution = self.time_point(f.resolution.as_ref(), &format!("{path}.resolution"));
+            let onset = self.time_point(f.onset.as_ref(), || path(".onset"));
+            let resolution = self.time_point(f.resolution.as_ref(), || path(".resolution"));
             if !f.evidence.is_empty() {
-                self.keep(format!("{path}.evidence"));
+                self.keep(path(".evidence"));
             }
             features.push(PhenotypicFeature {
                 term: code,
@@ -291,7 +284,8 @@ impl Mapper {
         features
     }
 
-    fn time_point(&mut self, element: Option<&TimeElement>, path: &str) -> Option<TimePoint> {
+    /// A time point, or `None` with the element kept at `path()` when a record cannot hold it.
+    fn time_point(&mut self, element: Option<&TimeElement>, path: impl FnOnce() -> String) -> Option<TimePoint> {
         let element = element?;
         if let Some(date) = timestamp_date(Some(element)) {
             return Some(TimePoint::Date(date));
@@ -301,7 +295,7 @@ impl Mapper {
         {
             return Some(TimePoint::Age(Age::from_months(months)));
         }
-        self.keep(path);
+        self.keep(path());
         None
     }
 

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use casebook_domain::patient::{Slug, Source};
 use casebook_formats::FormatError;
-use casebook_formats::native::folder::read_study_folder;
+use casebook_formats::native::folder::{patient_to_json, read_study_folder};
+use casebook_formats::native::record::{EncodedRecord, sha256_hex};
 use casebook_formats::phenopacket::files::{PhenopacketImport, phenopacket_text, stream_phenopackets, write_phenopackets};
 use casebook_formats::phenopacket::import::{phenopacket_to_patient, record_fingerprint};
 use casebook_hpo::Hpo;
@@ -23,8 +24,8 @@ fn the_reference_study_survives_a_round_trip_through_phenopackets() {
     assert_eq!(write_phenopackets(&zip, &folder.study, &folder.patients, "2026-01-01T00:00:00Z", "2025-01-16").unwrap(), 7);
     let center = folder.study.centers[0].id.clone();
     let mut patients = Vec::new();
-    let import = stream_phenopackets(&zip, &folder.study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |patient| {
-        patients.push(patient);
+    let import = stream_phenopackets(&zip, &folder.study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |record| {
+        patients.push(record.into_patient());
         true
     })
     .unwrap();
@@ -66,7 +67,7 @@ fn a_foreign_phenopacket_maps_what_it_can_and_keeps_the_rest() {
     let folder = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap();
     let center = Slug::parse("center", "IT1").unwrap();
     let mapped = phenopacket_to_patient(&phenopacket.to_json_value(), &center, &folder.study.drugs).unwrap();
-    let patient = &mapped.patient;
+    let patient = mapped.record.patient();
     assert_eq!(patient.pseudonym.as_str(), "WASREG-S03-0001");
     assert_eq!(patient.source, Source::Chart);
     assert_eq!(patient.birth.map(|b| b.to_string()).as_deref(), Some("2018-01"));
@@ -85,6 +86,23 @@ fn a_foreign_phenopacket_maps_what_it_can_and_keeps_the_rest() {
     assert_eq!(source.record_fingerprint, record_fingerprint(patient));
     let exported = phenopacket_text(&folder.study, patient, "2026-01-01T00:00:00Z", "2025-01-16");
     assert_eq!(exported, phenopacket.to_json(), "the original phenopacket comes back");
+}
+
+#[test]
+fn records_read_from_phenopackets_come_serialized_as_the_registry_stores_them() {
+    // The record and its fingerprint are serialized once and the kept document spliced in; the
+    // text must be what serializing the whole record gives.
+    let dir = tempfile::tempdir().unwrap();
+    let pseudonyms = forty_store_files(dir.path());
+    let (delivered, read) = stream_records(dir.path());
+    read.unwrap();
+    assert_eq!(delivered.len(), pseudonyms.len());
+    for record in delivered {
+        let patient = record.patient();
+        assert_eq!(record.json(), patient_to_json(patient), "{}", patient.pseudonym);
+        assert_eq!(record.sha256(), sha256_hex(record.json().as_bytes()));
+        assert_eq!(patient.source_document.as_ref().unwrap().record_fingerprint, record_fingerprint(patient));
+    }
 }
 
 /// Forty phenopacket-store files copied into a folder as `00.json` to `39.json`, with the
@@ -109,9 +127,21 @@ fn forty_store_files(folder: &std::path::Path) -> Vec<String> {
         .map(|(index, file)| {
             std::fs::copy(file, folder.join(format!("{index:02}.json"))).unwrap();
             let document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
-            phenopacket_to_patient(&document, &center, &study.drugs).unwrap().patient.pseudonym.to_string()
+            phenopacket_to_patient(&document, &center, &study.drugs).unwrap().record.patient().pseudonym.to_string()
         })
         .collect()
+}
+
+/// Every record the phenopackets of `dir` give in the reference study at IT1.
+fn stream_records(dir: &std::path::Path) -> (Vec<EncodedRecord>, Result<PhenopacketImport, FormatError>) {
+    let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
+    let center = Slug::parse("center", "IT1").unwrap();
+    let mut delivered = Vec::new();
+    let read = stream_phenopackets(dir, &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |record| {
+        delivered.push(record);
+        true
+    });
+    (delivered, read)
 }
 
 /// Streams the phenopackets of `dir` into the reference study at IT1, giving the pseudonyms in
@@ -120,8 +150,8 @@ fn stream(dir: &std::path::Path, keep_going: impl Fn(usize) -> bool) -> (Vec<Str
     let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
     let center = Slug::parse("center", "IT1").unwrap();
     let mut delivered = Vec::new();
-    let read = stream_phenopackets(dir, &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |patient| {
-        delivered.push(patient.pseudonym.to_string());
+    let read = stream_phenopackets(dir, &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |record| {
+        delivered.push(record.patient().pseudonym.to_string());
         keep_going(delivered.len())
     });
     (delivered, read)

@@ -1,7 +1,7 @@
 //! Storing, reading back, versions and transactions.
 
 use casebook_store::audit::AuditFilter;
-use casebook_store::{Incoming, StoreError};
+use casebook_store::{EncodedRecord, Incoming, StoreError};
 
 use crate::fixtures::{patient, small_study, tester};
 use crate::store_test;
@@ -54,7 +54,8 @@ store_test!(a_streamed_import_commits_only_when_told_the_reading_finished, |db| 
     let study = small_study();
     // The reader gives up after one batch (it found an error in a later file): nothing stays.
     let (sender, mut incoming) = tokio::sync::mpsc::channel(4);
-    sender.send(Incoming::Patients(vec![patient("P-01", "A"), patient("P-02", "B")])).await.unwrap();
+    let records = [patient("P-01", "A"), patient("P-02", "B")].map(EncodedRecord::new);
+    sender.send(Incoming::Records(records.into())).await.unwrap();
     drop(sender);
     assert_eq!(db.store.import_study_streamed(&study, &mut incoming, &tester()).await.unwrap(), None);
     assert!(db.store.studies().await.unwrap().is_empty(), "the study must not be stored");
@@ -65,7 +66,7 @@ store_test!(a_streamed_import_commits_only_when_told_the_reading_finished, |db| 
     let batches = vec![vec![patient("P-01", "A"), patient("P-02", "B")], vec![], vec![patient("P-03", "A")]];
     let sending = tokio::spawn(async move {
         for batch in batches {
-            sender.send(Incoming::Patients(batch)).await.unwrap();
+            sender.send(Incoming::Records(batch.into_iter().map(EncodedRecord::new).collect())).await.unwrap();
         }
         sender.send(Incoming::Finish).await.unwrap();
     });

@@ -53,12 +53,43 @@ impl Graph {
 
     /// Every term reachable through parents, nearest first (breadth-first), without `idx` itself.
     pub(crate) fn ancestors(&self, idx: u32) -> Vec<u32> {
-        self.breadth_first(idx, |term| self.parents(term))
+        // A term has a few dozen ancestors at most, so looking through the list found so far is
+        // cheaper than a bit set over every term (validation asks for the ancestors of every
+        // phenotypic feature).
+        let mut order: Vec<u32> = Vec::with_capacity(32);
+        let mut head = 0;
+        let mut term = idx;
+        loop {
+            for &parent in self.parents(term) {
+                if parent != idx && !order.contains(&parent) {
+                    order.push(parent);
+                }
+            }
+            let Some(&next) = order.get(head) else { break };
+            term = next;
+            head += 1;
+        }
+        order
     }
 
     /// Every term reachable through children, nearest first (breadth-first), without `idx` itself.
     pub(crate) fn descendants(&self, idx: u32) -> Vec<u32> {
-        self.breadth_first(idx, |term| self.children(term))
+        let mut seen = Visited::new(self.n_terms());
+        seen.insert(idx);
+        let mut order = Vec::new();
+        let mut head = 0;
+        let mut term = idx;
+        loop {
+            for &child in self.children(term) {
+                if seen.insert(child) {
+                    order.push(child);
+                }
+            }
+            let Some(&next) = order.get(head) else { break };
+            term = next;
+            head += 1;
+        }
+        order
     }
 
     /// Whether `ancestor` is `idx` or is reachable from it through parents.
@@ -84,25 +115,6 @@ impl Graph {
 
     fn n_terms(&self) -> usize {
         self.parent_start.len() - 1
-    }
-
-    fn breadth_first<'g>(&'g self, start: u32, next: impl Fn(u32) -> &'g [u32]) -> Vec<u32> {
-        let mut seen = Visited::new(self.n_terms());
-        seen.insert(start);
-        let mut order = Vec::new();
-        let mut head = 0;
-        let mut frontier_term = start;
-        loop {
-            for &neighbour in next(frontier_term) {
-                if seen.insert(neighbour) {
-                    order.push(neighbour);
-                }
-            }
-            let Some(&term) = order.get(head) else { break };
-            frontier_term = term;
-            head += 1;
-        }
-        order
     }
 }
 

@@ -194,6 +194,10 @@ pub trait JsonField: Sized {
     /// Writes the value at the writer's position.
     fn write_json(&self, w: &mut Writer);
 
+    /// Whether the value can hold messages: a walk enters only such fields, as building their
+    /// paths for nothing was a good part of a validation's time.
+    const HOLDS_MESSAGES: bool = false;
+
     /// Visits the messages inside the value.
     fn walk(&self, _path: &mut JsonPath, _visitor: &mut dyn Visitor) {}
 }
@@ -388,29 +392,44 @@ impl ObjectWriter<'_> {
 pub(crate) fn write_string(out: &mut String, text: &str) {
     out.push('"');
     let mut start = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        // One table lookup per byte: a kept document is mostly text that needs no escape.
+        let escape = ESCAPES[usize::from(byte)];
+        if escape == 0 {
+            continue;
+        }
         out.push_str(&text[start..at]);
-        if escape.is_empty() {
-            write!(out, "\\u{byte:04x}").expect("writing to a String cannot fail");
-        } else {
-            out.push_str(escape);
+        match escape {
+            b'u' => write!(out, "\\u{byte:04x}").expect("writing to a String cannot fail"),
+            short => {
+                out.push('\\');
+                out.push(char::from(short));
+            }
         }
         start = at + 1;
     }
     out.push_str(&text[start..]);
     out.push('"');
 }
+
+/// For each byte, 0 when it stands as it is, the letter of its short escape (`\n`), or `u`
+/// for a `\u00XX` escape.
+static ESCAPES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = b'u';
+        byte += 1;
+    }
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table[b'\n' as usize] = b'n';
+    table[b'\r' as usize] = b'r';
+    table[b'\t' as usize] = b't';
+    table[0x08] = b'b';
+    table[0x0c] = b'f';
+    table
+};
 
 /// Appends a double as Python's `repr` (and so `MessageToJson`) prints it: the shortest digits
 /// that read back exactly, in fixed notation with at least one decimal (`86.0`, `0.0001`) for
@@ -645,6 +664,8 @@ impl JsonField for Timestamp {
 /// A singular message field (or a timestamp): `None` is unset and left out, `Some` is written
 /// even when its own fields are all default (`{}`).
 impl<T: JsonField> JsonField for Option<T> {
+    const HOLDS_MESSAGES: bool = T::HOLDS_MESSAGES;
+
     fn read_json(json: &Json, r: &mut Reader) -> Option<Option<T>> {
         T::read_json(json, r).map(Some)
     }
@@ -668,6 +689,8 @@ impl<T: JsonField> JsonField for Option<T> {
 
 /// A repeated field: a JSON list without nulls; left out when empty.
 impl<T: JsonField> JsonField for Vec<T> {
+    const HOLDS_MESSAGES: bool = T::HOLDS_MESSAGES;
+
     fn read_json(json: &Json, r: &mut Reader) -> Option<Vec<T>> {
         let Json::Array(items) = json else {
             r.wrong_type("a list", json);

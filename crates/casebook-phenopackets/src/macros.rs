@@ -56,6 +56,8 @@ macro_rules! message {
         }
 
         impl $crate::json::JsonField for $name {
+            const HOLDS_MESSAGES: bool = true;
+
             fn read_json(json: &::serde_json::Value, r: &mut $crate::json::Reader) -> Option<Self> {
                 $crate::json::read_message(json, r)
             }
@@ -121,7 +123,9 @@ macro_rules! write_entry {
 /// The walking of one declared field.
 macro_rules! walk_entry {
     (($number:literal, $json:literal, $proto:literal), $self:ident, $field:ident, $ty:ty, $path:ident, $visitor:ident) => {
-        $path.with_key($json, |path| $crate::json::JsonField::walk(&$self.$field, path, $visitor));
+        if <$ty as $crate::json::JsonField>::HOLDS_MESSAGES {
+            $path.with_key($json, |path| $crate::json::JsonField::walk(&$self.$field, path, $visitor));
+        }
     };
     (oneof, $self:ident, $field:ident, $ty:ty, $path:ident, $visitor:ident) => {
         $crate::json::OneofField::walk_oneof(&$self.$field, $path, $visitor);
@@ -170,7 +174,13 @@ macro_rules! oneof {
 
             fn walk_member(&self, path: &mut $crate::json::JsonPath, visitor: &mut dyn $crate::json::Visitor) {
                 match self {
-                    $( $name::$variant(value) => path.with_key($json, |path| $crate::json::JsonField::walk(value, path, visitor)), )*
+                    $(
+                        $name::$variant(value) => {
+                            if <$ty as $crate::json::JsonField>::HOLDS_MESSAGES {
+                                path.with_key($json, |path| $crate::json::JsonField::walk(value, path, visitor));
+                            }
+                        }
+                    )*
                 }
             }
         }

@@ -387,27 +387,24 @@ impl StructureVisitor<'_, '_> {
         if class.id.is_empty() {
             return;
         }
-        let id_path = path.join("id");
         // As phenopacket-tools: split on `:` or `_` (Java's String.split, trailing empties dropped).
-        let mut parts: Vec<&str> = class.id.split([':', '_']).collect();
-        while parts.len() > 1 && parts.last() == Some(&"") {
-            parts.pop();
-        }
-        if parts.len() != 2 {
+        let mut parts = class.id.trim_end_matches([':', '_']).split([':', '_']);
+        let (Some(prefix), Some(_), None) = (parts.next(), parts.next(), parts.next()) else {
             let message = format!("`{}` is not a CURIE of the form PREFIX:LOCAL_ID", class.id);
-            self.push(Level::Error, id_path, Rule::MalformedCurie, message);
+            self.push(Level::Error, path.join("id"), Rule::MalformedCurie, message);
             return;
-        }
-        if !self.context.prefixes.contains(parts[0]) {
-            let message = format!("the prefix `{}` of {} is not declared in metaData.resources (namespacePrefix)", parts[0], class.id);
-            self.push(Level::Error, id_path.clone(), Rule::UndeclaredPrefix, message);
+        };
+        if !self.context.prefixes.contains(prefix) {
+            let message = format!("the prefix `{prefix}` of {} is not declared in metaData.resources (namespacePrefix)", class.id);
+            self.push(Level::Error, path.join("id"), Rule::UndeclaredPrefix, message);
         }
         if class.id.starts_with("HP:") {
-            self.hpo_class(path, id_path, class);
+            self.hpo_class(path, class);
         }
     }
 
-    fn hpo_class(&mut self, path: &JsonPath, id_path: String, class: &OntologyClass) {
+    fn hpo_class(&mut self, path: &JsonPath, class: &OntologyClass) {
+        let id_path = || path.join("id");
         let release = self.hpo.release();
         match self.hpo.lookup(class.id.as_str()) {
             Lookup::Current(term) => {
@@ -433,22 +430,22 @@ impl StructureVisitor<'_, '_> {
                     "with no replacement".to_string()
                 };
                 let message = format!("{} is obsolete in HPO {release}, {advice}", class.id);
-                self.push(Level::Warning, id_path, Rule::ObsoleteHpoTerm, message);
+                self.push(Level::Warning, id_path(), Rule::ObsoleteHpoTerm, message);
             }
             Lookup::AltId { primary } => {
                 let message =
                     format!("{} was merged into {} ({}) in HPO {release}; use the primary id", class.id, primary.curie(), primary.name());
-                self.push(Level::Warning, id_path, Rule::AltHpoId, message);
+                self.push(Level::Warning, id_path(), Rule::AltHpoId, message);
             }
             Lookup::Unknown => match self.context.declared_hpo_release.filter(|declared| *declared > release) {
                 Some(declared) => {
                     let message =
                         format!("{} is not in HPO {release}; the document uses HPO {declared}, which may have added it", class.id);
-                    self.push(Level::Warning, id_path, Rule::UnknownHpoTerm, message);
+                    self.push(Level::Warning, id_path(), Rule::UnknownHpoTerm, message);
                 }
                 None => {
                     let message = format!("{} is not a term of HPO {release}", class.id);
-                    self.push(Level::Error, id_path, Rule::UnknownHpoTerm, message);
+                    self.push(Level::Error, id_path(), Rule::UnknownHpoTerm, message);
                 }
             },
         }

@@ -2,7 +2,8 @@
 
 use serde_json::Value as Json;
 
-use crate::error::PhenopacketsError;
+use crate::error::{PhenopacketsError, Reason};
+use crate::json::JsonPath;
 use crate::{Cohort, Family, Message, Phenopacket};
 
 /// Any of the three top-level messages of the schema.
@@ -40,12 +41,22 @@ impl DocumentKind {
     /// the keys all three share (`id`, `files`, `metaData`) is read as a Phenopacket, which is
     /// also what trying Phenopacket, Family and Cohort in turn with a strict parser gives.
     pub fn detect(json: &Json) -> DocumentKind {
-        let Json::Object(map) = json else {
-            return DocumentKind::Phenopacket;
-        };
-        if map.keys().any(|key| FAMILY_KEYS.contains(&key.as_str())) {
+        match json {
+            Json::Object(map) => DocumentKind::of_keys(map.keys().map(String::as_str)),
+            _ => DocumentKind::Phenopacket,
+        }
+    }
+
+    /// The kind a document with these top-level keys is (see [`DocumentKind::detect`]).
+    fn of_keys<'a>(keys: impl IntoIterator<Item = &'a str>) -> DocumentKind {
+        let (mut family, mut cohort) = (false, false);
+        for key in keys {
+            family |= FAMILY_KEYS.contains(&key);
+            cohort |= COHORT_KEYS.contains(&key);
+        }
+        if family {
             DocumentKind::Family
-        } else if map.keys().any(|key| COHORT_KEYS.contains(&key.as_str())) {
+        } else if cohort {
             DocumentKind::Cohort
         } else {
             DocumentKind::Phenopacket
@@ -65,7 +76,25 @@ impl DocumentKind {
 impl Document {
     /// Reads a JSON text as whichever top-level message it is (see [`DocumentKind::detect`]).
     pub fn from_json(text: &str) -> Result<Document, PhenopacketsError> {
-        Document::from_json_value(&crate::parse_json(text)?)
+        // Read as a Phenopacket first, which most documents are, in one pass over the text. The
+        // keys only a Family or a Cohort has are unknown fields of a Phenopacket, so the errors
+        // then name every such key at the top level, and the text is read again as what they
+        // make it: the same kind `detect` tells from the parsed keys.
+        let errors = match Phenopacket::from_json(text) {
+            Ok(phenopacket) => return Ok(Document::Phenopacket(phenopacket)),
+            Err(PhenopacketsError::Invalid { errors }) => errors,
+            Err(syntax) => return Err(syntax),
+        };
+        let root = JsonPath::root();
+        let unknown_top_level_keys = errors.iter().filter_map(|error| match &error.reason {
+            Reason::UnknownField { field, .. } if error.path == root.join(field) => Some(field.as_str()),
+            _ => None,
+        });
+        match DocumentKind::of_keys(unknown_top_level_keys) {
+            DocumentKind::Phenopacket => Err(PhenopacketsError::Invalid { errors }),
+            DocumentKind::Family => Family::from_json(text).map(Document::Family),
+            DocumentKind::Cohort => Cohort::from_json(text).map(Document::Cohort),
+        }
     }
 
     /// Reads a parsed JSON value as whichever top-level message it is.

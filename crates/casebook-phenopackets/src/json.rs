@@ -1,17 +1,23 @@
-//! The protobuf proto3 JSON mapping, field type by field type: how a value is read from a
-//! `serde_json::Value` (collecting every error with its path) and written as canonical JSON.
+//! The protobuf proto3 JSON mapping, field type by field type: how a value is read from JSON
+//! text (collecting every error with its path; see [`read`] for how the text is read) and
+//! written as canonical JSON.
 //!
 //! The message, oneof and enum types themselves are declared with the macros in `macros.rs`,
 //! which expand to calls of the traits here. The traits are public only so that the public
 //! [`crate::Message`] trait can require them; this module is private, so no one outside can name
 //! or implement them.
 
+mod read;
+
 use std::any::Any;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value as Json};
+use serde::de::{Deserializer, MapAccess, SeqAccess};
 
+use self::read::{MemberSeed, Skip, ValueSeed, ValueVisitor, skip_list, skip_object};
+pub use self::read::{Read, Scalar};
+pub(crate) use self::read::{next_key, read_text};
 use crate::error::{FieldError, Reason};
 use crate::timestamp::Timestamp;
 
@@ -40,21 +46,7 @@ impl JsonPath {
     /// Runs `f` with the path extended by a list index.
     pub(crate) fn with_index<R>(&mut self, index: usize, f: impl FnOnce(&mut JsonPath) -> R) -> R {
         let len = self.0.len();
-        // Written by hand: `write!` costs more than the rest of a validation walk's step.
-        self.0.push('[');
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        let mut rest = index;
-        loop {
-            start -= 1;
-            digits[start] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        self.0.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
-        self.0.push(']');
+        push_index(&mut self.0, index);
         let result = f(self);
         self.0.truncate(len);
         result
@@ -66,6 +58,25 @@ impl JsonPath {
         push_key(&mut path, key);
         path
     }
+}
+
+/// Appends `[index]`, written by hand: `write!` costs more than the rest of a validation walk's
+/// step.
+fn push_index(path: &mut String, index: usize) {
+    path.push('[');
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = index;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    path.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
+    path.push(']');
 }
 
 /// Plain identifiers are appended as `.key`, anything else as `["key"]` with JSON escapes.
@@ -103,8 +114,9 @@ impl Reader {
         self.errors.push(FieldError { path: self.path.as_str().to_string(), reason });
     }
 
-    pub(crate) fn wrong_type(&mut self, expected: &'static str, found: &Json) {
-        self.fail(Reason::WrongType { expected, found: json_type(found) });
+    /// Records a value of JSON type `found` (e.g. `a number`) where `expected` belongs.
+    pub(crate) fn wrong_type(&mut self, expected: &'static str, found: &'static str) {
+        self.fail(Reason::WrongType { expected, found });
     }
 
     /// Runs `f` at the path extended by an object key.
@@ -118,7 +130,7 @@ impl Reader {
 
     fn index<R>(&mut self, index: usize, f: impl FnOnce(&mut Reader) -> R) -> R {
         let len = self.path.0.len();
-        write!(self.path.0, "[{index}]").expect("writing to a String cannot fail");
+        push_index(&mut self.path.0, index);
         let result = f(self);
         self.path.0.truncate(len);
         result
@@ -130,32 +142,26 @@ impl Reader {
     }
 }
 
-/// The JSON type of a value, as error messages name it.
-pub(crate) fn json_type(json: &Json) -> &'static str {
-    match json {
-        Json::Null => "null",
-        Json::Bool(_) => "a boolean",
-        Json::Number(_) => "a number",
-        Json::String(_) => "a string",
-        Json::Array(_) => "a list",
-        Json::Object(_) => "an object",
-    }
+/// The keys of one JSON object given so far, to reject a key given twice, a field given under
+/// both of its names, and a second member of a oneof.
+pub struct Seen {
+    /// Each field given (null or not) with the key it was given under. A oneof member's two names
+    /// count as two fields here, so only the same key twice is a duplicate; the member's other
+    /// name is a second member of the oneof.
+    fields: Vec<(&'static str, &'static str)>,
+    /// Each oneof set (given and not null) with the key of its member.
+    oneofs: Vec<(&'static str, &'static str)>,
+    /// The keys that name no field, as written.
+    unknown_keys: Vec<String>,
 }
 
-/// The fields (and oneofs) of one JSON object that were set so far, to reject a field given under
-/// both of its names and a second member of a oneof.
-pub struct Seen<'a> {
-    fields: Vec<(&'static str, &'a str)>,
-    oneofs: Vec<(&'static str, &'a str)>,
-}
-
-impl<'a> Seen<'a> {
-    pub(crate) fn new() -> Seen<'a> {
-        Seen { fields: Vec::new(), oneofs: Vec::new() }
+impl Seen {
+    pub(crate) fn new() -> Seen {
+        Seen { fields: Vec::new(), oneofs: Vec::new(), unknown_keys: Vec::new() }
     }
 
     /// Whether `key` is the first key that names field `field`; records an error otherwise.
-    pub(crate) fn claim_field(&mut self, field: &'static str, key: &'a str, r: &mut Reader) -> bool {
+    fn claim_field(&mut self, field: &'static str, key: &'static str, r: &mut Reader) -> bool {
         if let Some(&(_, first)) = self.fields.iter().find(|(claimed, _)| *claimed == field) {
             r.key(key, |r| r.fail(Reason::DuplicateField { first: first.to_string() }));
             return false;
@@ -164,14 +170,88 @@ impl<'a> Seen<'a> {
         true
     }
 
-    /// Whether `key` is the first member of oneof `oneof` given (not null); records an error otherwise.
-    pub(crate) fn claim_oneof(&mut self, oneof: &'static str, key: &'a str, r: &mut Reader) -> bool {
-        if let Some(&(_, first)) = self.oneofs.iter().find(|(claimed, _)| *claimed == oneof) {
-            r.key(key, |r| r.fail(Reason::OneofConflict { oneof, first: first.to_string() }));
-            return false;
+    /// Reads the value of field `field` (its JSON name), given under `key` (its JSON or its proto
+    /// name), into `place`, the field as yet unset. A field given before is an error, and the
+    /// value is skipped.
+    pub(crate) fn read_field<'de, T: JsonField, A: MapAccess<'de>>(
+        &mut self,
+        field: &'static str,
+        key: &'static str,
+        object: &mut A,
+        place: &mut T,
+        r: &mut Reader,
+    ) -> Result<(), A::Error> {
+        if self.claim_field(field, key, r) {
+            r.key(key, |r| object.next_value_seed(ValueSeed::new(place, r)))?;
+        } else {
+            object.next_value_seed(Skip)?;
         }
-        self.oneofs.push((oneof, key));
-        true
+        Ok(())
+    }
+
+    /// Reads the member of oneof `E` that `key` names into `place`, the oneof. The same key given
+    /// before, or another member when the oneof is set, is an error, and the value is skipped; a
+    /// null member is as good as absent and does not set the oneof.
+    pub(crate) fn read_member<'de, E: Oneof, A: MapAccess<'de>>(
+        &mut self,
+        key: &'static str,
+        object: &mut A,
+        place: &mut Option<E>,
+        r: &mut Reader,
+    ) -> Result<(), A::Error> {
+        if !self.claim_field(key, key, r) {
+            object.next_value_seed(Skip)?;
+            return Ok(());
+        }
+        if let Some(&(_, first)) = self.oneofs.iter().find(|(claimed, _)| *claimed == E::ONEOF_NAME) {
+            let was_null = object.next_value_seed(Skip)?;
+            if !was_null {
+                r.key(key, |r| r.fail(Reason::OneofConflict { oneof: E::ONEOF_NAME, first: first.to_string() }));
+            }
+            return Ok(());
+        }
+        let read = r.key(key, |r| object.next_value_seed(MemberSeed::new(key, place, r)))?;
+        if read != Read::Null {
+            self.oneofs.push((E::ONEOF_NAME, key));
+        }
+        Ok(())
+    }
+
+    /// Records `key`, which names no field of message `full_name`, as unknown (or as given twice)
+    /// and skips its value.
+    pub(crate) fn skip_unknown<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        full_name: &'static str,
+        object: &mut A,
+        r: &mut Reader,
+    ) -> Result<(), A::Error> {
+        if self.unknown_keys.iter().any(|unknown| unknown == key) {
+            r.key(key, |r| r.fail(Reason::DuplicateField { first: key.to_string() }));
+        } else {
+            self.unknown_keys.push(key.to_string());
+            r.unknown_field(key, full_name);
+        }
+        object.next_value_seed(Skip)?;
+        Ok(())
+    }
+}
+
+/// Records that a `T` cannot be a scalar of this JSON type; gives no value.
+pub(crate) fn reject_type<T: JsonField>(scalar: &Scalar<'_>, r: &mut Reader) -> Option<T> {
+    r.wrong_type(T::EXPECTED, scalar.json_type());
+    None
+}
+
+/// The key as declared, `json` or `proto`, if `key` is one of them: a field's or member's name
+/// without allocating, for the errors that quote the key a field was first given under.
+pub(crate) fn declared_name(key: &str, json: &'static str, proto: &'static str) -> Option<&'static str> {
+    if key == json {
+        Some(json)
+    } else if key == proto {
+        Some(proto)
+    } else {
+        None
     }
 }
 
@@ -182,10 +262,38 @@ pub trait Visitor {
 }
 
 /// A type that can be the value of a message field (or of a oneof member, or a list element).
-pub trait JsonField: Sized {
-    /// Reads a value that is not `null`. Returns `None` when the value is unusable, after
+///
+/// serde_json hands each value to the `read_*` method for its JSON type; the defaults reject the
+/// value as of the wrong type (and skip it), so a type implements those it accepts.
+pub trait JsonField: Sized + Default {
+    /// What the field takes, as error messages name it, e.g. `a string`.
+    const EXPECTED: &'static str;
+
+    /// Reads one JSON value at the reader's path into `place`, which holds the default.
+    fn read_json<'de, D: Deserializer<'de>>(json: D, place: &mut Self, r: &mut Reader) -> Result<Read, D::Error> {
+        json.deserialize_any(ValueVisitor::new(place, r))
+    }
+
+    /// Reads a boolean, number or string. Returns `None` when the value is unusable, after
     /// recording why.
-    fn read_json(json: &Json, r: &mut Reader) -> Option<Self>;
+    fn read_scalar(scalar: Scalar<'_>, r: &mut Reader) -> Option<Self> {
+        reject_type(&scalar, r)
+    }
+
+    /// Reads a list, to its end, into `place`, which holds the default. Returns whether the list
+    /// is usable; `place` is changed only if it is.
+    fn read_list<'de, A: SeqAccess<'de>>(list: A, _place: &mut Self, r: &mut Reader) -> Result<bool, A::Error> {
+        r.wrong_type(Self::EXPECTED, "a list");
+        skip_list(list)?;
+        Ok(false)
+    }
+
+    /// Reads an object, to its end, into `place` (see [`JsonField::read_list`]).
+    fn read_object<'de, A: MapAccess<'de>>(object: A, _place: &mut Self, r: &mut Reader) -> Result<bool, A::Error> {
+        r.wrong_type(Self::EXPECTED, "an object");
+        skip_object(object)?;
+        Ok(false)
+    }
 
     /// Whether a canonical printer leaves the field out: the proto3 default of a field without
     /// presence, or an unset message.
@@ -207,8 +315,9 @@ pub trait MessageJson: Default + 'static {
     /// The full protobuf name, e.g. `org.phenopackets.schema.v2.core.OntologyClass`.
     const FULL_NAME: &'static str;
 
-    /// Reads the fields of an object, recording every problem.
-    fn read_object(map: &Map<String, Json>, r: &mut Reader) -> Self;
+    /// Reads the fields of an object, to its end, into `message`, which holds the default;
+    /// records every problem.
+    fn read_fields<'de, A: MapAccess<'de>>(object: &mut A, message: &mut Self, r: &mut Reader) -> Result<(), A::Error>;
 
     /// Writes the fields that are not at their default, in field-number order.
     fn write_fields(&self, o: &mut ObjectWriter<'_>);
@@ -217,24 +326,22 @@ pub trait MessageJson: Default + 'static {
     fn walk_fields(&self, path: &mut JsonPath, visitor: &mut dyn Visitor);
 }
 
-/// Reads a message from a value that is not `null`.
-pub(crate) fn read_message<M: MessageJson>(json: &Json, r: &mut Reader) -> Option<M> {
-    match json {
-        Json::Object(map) => Some(M::read_object(map, r)),
-        other => {
-            r.wrong_type("an object", other);
-            None
-        }
-    }
-}
-
 /// The members of a oneof, as a Rust enum with one variant per member.
 pub trait Oneof: Sized {
     /// The oneof's protobuf name, e.g. `element`.
     const ONEOF_NAME: &'static str;
 
-    /// The reader of the member a key names, if it names one.
-    fn reader(key: &str) -> Option<fn(&Json, &mut Reader) -> Option<Self>>;
+    /// The member's key as declared (its JSON or proto name), if `key` names a member.
+    fn member_key(key: &str) -> Option<&'static str>;
+
+    /// Reads the value of the member that `key`, a key [`Oneof::member_key`] gave, names, into
+    /// `place`, the oneof, which is changed only if the value is usable.
+    fn read_member<'de, D: Deserializer<'de>>(
+        key: &'static str,
+        json: D,
+        place: &mut Option<Self>,
+        r: &mut Reader,
+    ) -> Result<Read, D::Error>;
 
     /// Writes the member as `"key": value`, always (a set oneof member has presence).
     fn write_member(&self, o: &mut ObjectWriter<'_>);
@@ -247,8 +354,6 @@ pub trait Oneof: Sized {
 pub trait OneofField {
     /// The enum of the members.
     type Member: Oneof;
-    /// The reader of the member a key names, if it names one.
-    fn reader(key: &str) -> Option<fn(&Json, &mut Reader) -> Option<Self::Member>>;
     /// Writes the set member, if any.
     fn write_oneof(&self, o: &mut ObjectWriter<'_>);
     /// Visits the messages inside the set member, if any.
@@ -257,10 +362,6 @@ pub trait OneofField {
 
 impl<E: Oneof> OneofField for Option<E> {
     type Member = E;
-
-    fn reader(key: &str) -> Option<fn(&Json, &mut Reader) -> Option<E>> {
-        E::reader(key)
-    }
 
     fn write_oneof(&self, o: &mut ObjectWriter<'_>) {
         if let Some(member) = self {
@@ -483,13 +584,12 @@ pub(crate) fn write_double(out: &mut String, value: f64) {
 }
 
 impl JsonField for String {
-    fn read_json(json: &Json, r: &mut Reader) -> Option<String> {
-        match json {
-            Json::String(text) => Some(text.clone()),
-            other => {
-                r.wrong_type("a string", other);
-                None
-            }
+    const EXPECTED: &'static str = "a string";
+
+    fn read_scalar(scalar: Scalar<'_>, r: &mut Reader) -> Option<String> {
+        match scalar {
+            Scalar::String(text) => Some(text.to_owned()),
+            other => reject_type(&other, r),
         }
     }
 
@@ -503,13 +603,12 @@ impl JsonField for String {
 }
 
 impl JsonField for bool {
-    fn read_json(json: &Json, r: &mut Reader) -> Option<bool> {
-        match json {
-            Json::Bool(value) => Some(*value),
-            other => {
-                r.wrong_type("true or false", other);
-                None
-            }
+    const EXPECTED: &'static str = "true or false";
+
+    fn read_scalar(scalar: Scalar<'_>, r: &mut Reader) -> Option<bool> {
+        match scalar {
+            Scalar::Bool(value) => Some(value),
+            other => reject_type(&other, r),
         }
     }
 
@@ -523,25 +622,24 @@ impl JsonField for bool {
 }
 
 impl JsonField for f64 {
-    fn read_json(json: &Json, r: &mut Reader) -> Option<f64> {
-        match json {
-            Json::Number(number) => number.as_f64(),
-            Json::String(text) => match text.as_str() {
+    const EXPECTED: &'static str = "a number (double)";
+
+    fn read_scalar(scalar: Scalar<'_>, r: &mut Reader) -> Option<f64> {
+        match scalar {
+            Scalar::Number(number) => number.as_f64(),
+            Scalar::String(text) => match text {
                 "NaN" => Some(f64::NAN),
                 "Infinity" => Some(f64::INFINITY),
                 "-Infinity" => Some(f64::NEG_INFINITY),
                 _ => match parse_decimal(text) {
                     Some(value) => Some(value),
                     None => {
-                        r.fail(Reason::InvalidNumber { value: text.clone(), kind: "double", why: "not a number" });
+                        r.fail(Reason::InvalidNumber { value: text.to_owned(), kind: "double", why: "not a number" });
                         None
                     }
                 },
             },
-            other => {
-                r.wrong_type("a number (double)", other);
-                None
-            }
+            other => reject_type(&other, r),
         }
     }
 
@@ -564,9 +662,9 @@ fn parse_decimal(text: &str) -> Option<f64> {
 /// Reads an integer given as a JSON number or as a string, as the mapping allows for every
 /// integer type: integral floats (`3.0`, `1e2`) are accepted, fractions and out-of-range values
 /// are not.
-fn read_integer<T: TryFrom<i128>>(json: &Json, r: &mut Reader, kind: &'static str, expected: &'static str) -> Option<T> {
-    let (parsed, shown) = match json {
-        Json::Number(number) => {
+fn read_integer<T: JsonField + TryFrom<i128>>(scalar: Scalar<'_>, r: &mut Reader, kind: &'static str) -> Option<T> {
+    let (parsed, shown) = match scalar {
+        Scalar::Number(number) => {
             let parsed = match (number.as_i64(), number.as_u64()) {
                 (Some(value), _) => Ok(i128::from(value)),
                 (None, Some(value)) => Ok(i128::from(value)),
@@ -574,17 +672,14 @@ fn read_integer<T: TryFrom<i128>>(json: &Json, r: &mut Reader, kind: &'static st
             };
             (parsed, number.to_string())
         }
-        Json::String(text) => {
+        Scalar::String(text) => {
             let parsed = match text.parse::<i128>() {
                 Ok(value) => Ok(value),
                 Err(_) => parse_decimal(text).map_or(Err("not an integer"), integral),
             };
-            (parsed, text.clone())
+            (parsed, text.to_owned())
         }
-        other => {
-            r.wrong_type(expected, other);
-            return None;
-        }
+        other => return reject_type(&other, r),
     };
     match parsed.and_then(|value| T::try_from(value).map_err(|_| "out of range")) {
         Ok(value) => Some(value),
@@ -609,8 +704,10 @@ fn integral(value: f64) -> Result<i128, &'static str> {
 macro_rules! integer_field {
     ($ty:ty, $kind:literal, $expected:literal, quoted: $quoted:literal) => {
         impl JsonField for $ty {
-            fn read_json(json: &Json, r: &mut Reader) -> Option<$ty> {
-                read_integer(json, r, $kind, $expected)
+            const EXPECTED: &'static str = $expected;
+
+            fn read_scalar(scalar: Scalar<'_>, r: &mut Reader) -> Option<$ty> {
+                read_integer(scalar, r, $kind)
             }
 
             fn is_default(&self) -> bool {
@@ -634,20 +731,19 @@ integer_field!(i64, "int64", "an integer (int64) as a string or a number", quote
 integer_field!(u64, "uint64", "a non-negative integer (uint64) as a string or a number", quoted: true);
 
 impl JsonField for Timestamp {
-    fn read_json(json: &Json, r: &mut Reader) -> Option<Timestamp> {
-        match json {
-            Json::String(text) => match Timestamp::parse(text) {
+    const EXPECTED: &'static str = "an RFC 3339 timestamp string";
+
+    fn read_scalar(scalar: Scalar<'_>, r: &mut Reader) -> Option<Timestamp> {
+        match scalar {
+            Scalar::String(text) => match Timestamp::parse(text) {
                 Ok(timestamp) => Some(timestamp),
                 Err(crate::PhenopacketsError::InvalidTimestamp { why, .. }) => {
-                    r.fail(Reason::InvalidTimestamp { value: text.clone(), why });
+                    r.fail(Reason::InvalidTimestamp { value: text.to_owned(), why });
                     None
                 }
                 Err(_) => unreachable!("Timestamp::parse fails only with InvalidTimestamp"),
             },
-            other => {
-                r.wrong_type("an RFC 3339 timestamp string", other);
-                None
-            }
+            other => reject_type(&other, r),
         }
     }
 
@@ -665,9 +761,16 @@ impl JsonField for Timestamp {
 /// even when its own fields are all default (`{}`).
 impl<T: JsonField> JsonField for Option<T> {
     const HOLDS_MESSAGES: bool = T::HOLDS_MESSAGES;
+    const EXPECTED: &'static str = T::EXPECTED;
 
-    fn read_json(json: &Json, r: &mut Reader) -> Option<Option<T>> {
-        T::read_json(json, r).map(Some)
+    /// Reads as `T` does, into a `T` made in place; the `read_*` methods for each JSON type are
+    /// then never called.
+    fn read_json<'de, D: Deserializer<'de>>(json: D, place: &mut Option<T>, r: &mut Reader) -> Result<Read, D::Error> {
+        let read = T::read_json(json, place.insert(T::default()), r)?;
+        if read != Read::Set {
+            *place = None;
+        }
+        Ok(read)
     }
 
     fn is_default(&self) -> bool {
@@ -690,23 +793,29 @@ impl<T: JsonField> JsonField for Option<T> {
 /// A repeated field: a JSON list without nulls; left out when empty.
 impl<T: JsonField> JsonField for Vec<T> {
     const HOLDS_MESSAGES: bool = T::HOLDS_MESSAGES;
+    const EXPECTED: &'static str = "a list";
 
-    fn read_json(json: &Json, r: &mut Reader) -> Option<Vec<T>> {
-        let Json::Array(items) = json else {
-            r.wrong_type("a list", json);
-            return None;
-        };
-        let mut values = Vec::with_capacity(items.len());
-        for (index, item) in items.iter().enumerate() {
-            r.index(index, |r| {
-                if item.is_null() {
-                    r.fail(Reason::NullInList);
-                } else if let Some(value) = T::read_json(item, r) {
-                    values.push(value);
-                }
-            });
+    fn read_list<'de, A: SeqAccess<'de>>(mut list: A, place: &mut Vec<T>, r: &mut Reader) -> Result<bool, A::Error> {
+        for index in 0.. {
+            // Each element is read into its place at the end of the list, which is taken back
+            // when there is no usable element.
+            place.push(T::default());
+            let element = place.last_mut().expect("an element was just pushed");
+            let read = r.index(index, |r| list.next_element_seed(ValueSeed::new(element, r)))?;
+            if read != Some(Read::Set) {
+                place.pop();
+            }
+            match read {
+                None => break,
+                Some(Read::Null) => r.index(index, |r| r.fail(Reason::NullInList)),
+                Some(Read::Set | Read::Rejected) => {}
+            }
         }
-        Some(values)
+        // Grown an element at a time (serde_json cannot tell the length ahead), the list has up to
+        // twice the room it needs; most lists are short, and without the slack the documents take
+        // less memory and are quicker to walk and write.
+        place.shrink_to_fit();
+        Ok(true)
     }
 
     fn is_default(&self) -> bool {
@@ -727,21 +836,31 @@ impl<T: JsonField> JsonField for Vec<T> {
 /// A `map<string, string>` field: a JSON object of strings; left out when empty. Keys are kept
 /// sorted, so the output is deterministic (protobuf maps have no order).
 impl JsonField for BTreeMap<String, String> {
-    fn read_json(json: &Json, r: &mut Reader) -> Option<BTreeMap<String, String>> {
-        let Json::Object(entries) = json else {
-            r.wrong_type("an object (a map of strings)", json);
-            return None;
-        };
-        let mut map = BTreeMap::new();
-        for (key, value) in entries {
-            r.key(key, |r| match value {
-                Json::String(text) => {
-                    map.insert(key.clone(), text.clone());
+    const EXPECTED: &'static str = "an object (a map of strings)";
+
+    fn read_object<'de, A: MapAccess<'de>>(mut object: A, place: &mut BTreeMap<String, String>, r: &mut Reader) -> Result<bool, A::Error> {
+        // Every key given, also those whose value was rejected, to reject a key given twice.
+        let mut given = BTreeSet::new();
+        while let Some(key) = next_key(&mut object)? {
+            r.key(&key, |r| {
+                if given.contains(key.as_ref()) {
+                    r.fail(Reason::DuplicateField { first: key.to_string() });
+                    object.next_value_seed(Skip)?;
+                    return Ok(());
                 }
-                other => r.wrong_type("a string", other),
-            });
+                given.insert(key.to_string());
+                let mut text = String::new();
+                match object.next_value_seed(ValueSeed::new(&mut text, r))? {
+                    Read::Set => {
+                        place.insert(key.to_string(), text);
+                    }
+                    Read::Null => r.wrong_type(String::EXPECTED, "null"),
+                    Read::Rejected => {}
+                }
+                Ok(())
+            })?;
         }
-        Some(map)
+        Ok(true)
     }
 
     fn is_default(&self) -> bool {

@@ -12,8 +12,9 @@
 //! **Reading** ([`Message::from_json`], [`Document::from_json`]) follows the protobuf proto3 JSON
 //! mapping as `google.protobuf.json_format.Parse` does: lowerCamelCase and original snake_case
 //! keys, 64-bit integers as strings or numbers, enums by name or number, `null` and absent
-//! fields as defaults. Unknown fields, wrong types and bad values are errors, and a document's
-//! errors are all collected, each with its JSON path ([`FieldError`]).
+//! fields as defaults. Unknown fields, a key given twice in one object, wrong types and bad
+//! values are errors, and a document's errors are all collected, each with its JSON path
+//! ([`FieldError`]). The text is read in one pass, straight into the typed messages.
 //!
 //! **Writing** ([`Message::to_json`]) gives canonical JSON as `MessageToJson` prints it: default
 //! values left out, 64-bit integers as strings, fields in field-number order, 2-space indent.
@@ -128,18 +129,20 @@ pub trait Message: json::MessageJson + json::JsonField + Clone + PartialEq + fmt
     /// line and column; JSON that does not fit the message gives [`PhenopacketsError::Invalid`]
     /// with every problem found.
     fn from_json(text: &str) -> Result<Self, PhenopacketsError> {
-        Self::from_json_value(&parse_json(text)?)
-    }
-
-    /// Reads an already parsed JSON value (see [`Message::from_json`]).
-    fn from_json_value(json: &Json) -> Result<Self, PhenopacketsError> {
         let mut reader = json::Reader::new();
-        let message = json::read_message::<Self>(json, &mut reader);
+        let message = json::read_text::<Self>(text, &mut reader)?;
         let errors = reader.into_errors();
         match message {
             Some(message) if errors.is_empty() => Ok(message),
             _ => Err(PhenopacketsError::Invalid { errors }),
         }
+    }
+
+    /// Reads an already parsed JSON value (see [`Message::from_json`]).
+    fn from_json_value(json: &Json) -> Result<Self, PhenopacketsError> {
+        // Through its text, so that there is one reader: values are read rarely (documents come
+        // in as text), and writing one out is quick.
+        Self::from_json(&json.to_string())
     }
 
     /// The canonical JSON text, without a trailing newline: lowerCamelCase keys in field-number
@@ -167,15 +170,4 @@ pub trait Message: json::MessageJson + json::JsonField + Clone + PartialEq + fmt
     fn to_json_value(&self) -> Json {
         serde_json::from_str(&self.to_json()).expect("the writer produces valid JSON")
     }
-}
-
-/// Parses a JSON text, turning serde_json's error into [`PhenopacketsError::Syntax`].
-pub(crate) fn parse_json(text: &str) -> Result<Json, PhenopacketsError> {
-    serde_json::from_str(text).map_err(|error| {
-        let (line, column) = (error.line(), error.column());
-        let full = error.to_string();
-        let location = format!(" at line {line} column {column}");
-        let message = full.strip_suffix(&location).unwrap_or(&full).to_string();
-        PhenopacketsError::Syntax { line, column, message }
-    })
 }

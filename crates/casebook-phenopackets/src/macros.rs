@@ -29,19 +29,18 @@ macro_rules! message {
         impl $crate::json::MessageJson for $name {
             const FULL_NAME: &'static str = $full_name;
 
-            #[allow(unused_variables, unused_mut)]
-            fn read_object(
-                map: &::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            fn read_fields<'de, A: ::serde::de::MapAccess<'de>>(
+                object: &mut A,
+                message: &mut Self,
                 r: &mut $crate::json::Reader,
-            ) -> Self {
-                let mut message = Self::default();
+            ) -> Result<(), A::Error> {
                 let mut seen = $crate::json::Seen::new();
-                for (key, value) in map {
-                    let key: &str = key.as_str();
-                    $( read_entry!($spec, message, $field, $ty, key, value, seen, r); )*
-                    r.unknown_field(key, $full_name);
+                while let Some(key) = $crate::json::next_key(object)? {
+                    let key: &str = &key;
+                    $( read_entry!($spec, message, $field, $ty, key, object, seen, r); )*
+                    seen.skip_unknown(key, $full_name, object, r)?;
                 }
-                message
+                Ok(())
             }
 
             #[allow(unused_variables)]
@@ -57,9 +56,15 @@ macro_rules! message {
 
         impl $crate::json::JsonField for $name {
             const HOLDS_MESSAGES: bool = true;
+            const EXPECTED: &'static str = "an object";
 
-            fn read_json(json: &::serde_json::Value, r: &mut $crate::json::Reader) -> Option<Self> {
-                $crate::json::read_message(json, r)
+            fn read_object<'de, A: ::serde::de::MapAccess<'de>>(
+                mut object: A,
+                place: &mut Self,
+                r: &mut $crate::json::Reader,
+            ) -> Result<bool, A::Error> {
+                <Self as $crate::json::MessageJson>::read_fields(&mut object, place, r)?;
+                Ok(true)
             }
 
             fn is_default(&self) -> bool {
@@ -80,31 +85,21 @@ macro_rules! message {
     };
 }
 
-/// The reading of one declared field inside `read_object`'s loop over keys.
+/// The reading of one declared field inside `read_fields`' loop over keys: if the key names the
+/// field, its value is read (or skipped) and the loop goes on to the next key.
 macro_rules! read_entry {
     (
         ($number:literal, $json:literal, $proto:literal),
-        $message:ident, $field:ident, $ty:ty, $key:ident, $value:ident, $seen:ident, $r:ident
+        $message:ident, $field:ident, $ty:ty, $key:ident, $object:ident, $seen:ident, $r:ident
     ) => {
-        if $key == $json || $key == $proto {
-            if $seen.claim_field($json, $key, $r) && !$value.is_null() {
-                if let Some(read) = $r.key($key, |r| <$ty as $crate::json::JsonField>::read_json($value, r)) {
-                    $message.$field = read;
-                }
-            }
+        if let Some(key) = $crate::json::declared_name($key, $json, $proto) {
+            $seen.read_field($json, key, $object, &mut $message.$field, $r)?;
             continue;
         }
     };
-    (oneof, $message:ident, $field:ident, $ty:ty, $key:ident, $value:ident, $seen:ident, $r:ident) => {
-        if let Some(reader) = <$ty as $crate::json::OneofField>::reader($key) {
-            // A null member is as good as absent and does not count as setting the oneof.
-            if !$value.is_null()
-                && $seen.claim_oneof(<<$ty as $crate::json::OneofField>::Member as $crate::json::Oneof>::ONEOF_NAME, $key, $r)
-            {
-                if let Some(read) = $r.key($key, |r| reader($value, r)) {
-                    $message.$field = Some(read);
-                }
-            }
+    (oneof, $message:ident, $field:ident, $ty:ty, $key:ident, $object:ident, $seen:ident, $r:ident) => {
+        if let Some(key) = <<$ty as $crate::json::OneofField>::Member as $crate::json::Oneof>::member_key($key) {
+            $seen.read_member(key, $object, &mut $message.$field, $r)?;
             continue;
         }
     };
@@ -157,13 +152,33 @@ macro_rules! oneof {
         impl $crate::json::Oneof for $name {
             const ONEOF_NAME: &'static str = $oneof_name;
 
-            fn reader(key: &str) -> Option<fn(&::serde_json::Value, &mut $crate::json::Reader) -> Option<Self>> {
+            fn member_key(key: &str) -> Option<&'static str> {
                 $(
-                    if key == $json || key == $proto {
-                        return Some(|json, r| <$ty as $crate::json::JsonField>::read_json(json, r).map($name::$variant));
+                    if let Some(key) = $crate::json::declared_name(key, $json, $proto) {
+                        return Some(key);
                     }
                 )*
                 None
+            }
+
+            fn read_member<'de, D: ::serde::de::Deserializer<'de>>(
+                key: &'static str,
+                json: D,
+                place: &mut Option<Self>,
+                r: &mut $crate::json::Reader,
+            ) -> Result<$crate::json::Read, D::Error> {
+                $(
+                    if key == $json || key == $proto {
+                        // Read beside the oneof, which is set only if the value is usable.
+                        let mut value = <$ty>::default();
+                        let read = <$ty as $crate::json::JsonField>::read_json(json, &mut value, r)?;
+                        if read == $crate::json::Read::Set {
+                            *place = Some($name::$variant(value));
+                        }
+                        return Ok(read);
+                    }
+                )*
+                unreachable!("`{key}` names no member of the oneof `{}`", $oneof_name)
             }
 
             fn write_member(&self, o: &mut $crate::json::ObjectWriter<'_>) {
@@ -250,27 +265,27 @@ macro_rules! proto_enum {
         }
 
         impl $crate::json::JsonField for $name {
-            fn read_json(json: &::serde_json::Value, r: &mut $crate::json::Reader) -> Option<Self> {
-                let found = match json {
-                    ::serde_json::Value::String(text) => $name::from_str_name(text),
-                    ::serde_json::Value::Number(number) => {
-                        number.as_i64().and_then(|number| i32::try_from(number).ok()).and_then($name::from_number)
+            const EXPECTED: &'static str = "an enum value name (a string) or number";
+
+            fn read_scalar(scalar: $crate::json::Scalar<'_>, r: &mut $crate::json::Reader) -> Option<Self> {
+                // The value as written, for the error when it names no value of the enum.
+                let value = match scalar {
+                    $crate::json::Scalar::String(text) => match $name::from_str_name(text) {
+                        Some(found) => return Some(found),
+                        None => text.to_owned(),
+                    },
+                    $crate::json::Scalar::Number(number) => {
+                        match number.as_i64().and_then(|number| i32::try_from(number).ok()).and_then($name::from_number) {
+                            Some(found) => return Some(found),
+                            None => number.to_string(),
+                        }
                     }
-                    other => {
-                        r.wrong_type("an enum value name (a string) or number", other);
-                        return None;
-                    }
+                    other => return $crate::json::reject_type(&other, r),
                 };
-                if found.is_none() {
-                    let value = match json {
-                        ::serde_json::Value::String(text) => text.clone(),
-                        other => other.to_string(),
-                    };
-                    let expected = $name::ALL.iter().map(|value| value.as_str_name()).collect::<Vec<_>>().join(", ");
-                    let name = $full_name.rsplit('.').next().unwrap_or($full_name);
-                    r.fail($crate::error::Reason::UnknownEnumValue { name, value, expected });
-                }
-                found
+                let expected = $name::ALL.iter().map(|value| value.as_str_name()).collect::<Vec<_>>().join(", ");
+                let name = $full_name.rsplit('.').next().unwrap_or($full_name);
+                r.fail($crate::error::Reason::UnknownEnumValue { name, value, expected });
+                None
             }
 
             fn is_default(&self) -> bool {

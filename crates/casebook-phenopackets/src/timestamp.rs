@@ -20,7 +20,9 @@ use crate::error::PhenopacketsError;
 /// assert_eq!((noon.seconds(), noon.nanos()), (1_646_136_000, 500_000_000));
 /// assert!(Timestamp::parse("2022-02-30T00:00:00Z").is_err());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+///
+/// The default is the epoch, 1970-01-01T00:00:00Z, as for protobuf's own `Timestamp`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp {
     seconds: i64,
     nanos: i32,

@@ -1,7 +1,9 @@
 //! Documents that break the JSON mapping: every problem is reported with its JSON path and
 //! reason, all of a document's problems at once.
 
-use casebook_phenopackets::{Family, Message, Phenopacket, PhenopacketsError, Reason};
+use serde_json::Value as Json;
+
+use casebook_phenopackets::{Document, DocumentKind, Family, Message, Phenopacket, PhenopacketsError, Reason};
 
 const VARIANT: &str = "$.interpretations[0].diagnosis.genomicInterpretations[0].variantInterpretation.variationDescriptor";
 
@@ -238,4 +240,118 @@ fn family_members_report_paths_inside_the_family() {
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].0, "$.proband.subject.sex");
     assert_eq!(found[1], ("$.relatives[1].id", &Reason::WrongType { expected: "a string", found: "a boolean" }));
+}
+
+/// Every error of a text, as (path, reason text).
+fn all_errors(text: &str) -> Vec<(String, String)> {
+    match Phenopacket::from_json(text) {
+        Err(PhenopacketsError::Invalid { errors }) => errors.iter().map(|error| (error.path.clone(), error.reason.to_string())).collect(),
+        other => panic!("expected field errors, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_key_given_twice_in_one_object_is_an_error() {
+    // As Python's `json_format.Parse` refuses it; a parsed `serde_json::Value` would keep one of the two.
+    let twice = |first: &str| format!("the field is given twice, first as `{first}`");
+    let onset = |onset: &str| format!(r#"{{"phenotypicFeatures": [{{"onset": {onset}}}]}}"#);
+    let cases: Vec<(&str, String, Vec<(&str, String)>)> = vec![
+        ("a field", r#"{"id": "a", "subject": {}, "id": "b"}"#.into(), vec![("$.id", twice("id"))]),
+        ("a field given null first", r#"{"subject": null, "subject": {"id": "S1"}}"#.into(), vec![("$.subject", twice("subject"))]),
+        (
+            "a oneof member",
+            onset(r#"{"age": {"iso8601duration": "P1Y"}, "age": {"iso8601duration": "P2Y"}}"#),
+            vec![("$.phenotypicFeatures[0].onset.age", twice("age"))],
+        ),
+        (
+            "a oneof member given null first",
+            onset(r#"{"age": null, "age": {"iso8601duration": "P1Y"}}"#),
+            vec![("$.phenotypicFeatures[0].onset.age", twice("age"))],
+        ),
+        (
+            "an unknown key",
+            r#"{"colour": "red", "colour": "blue"}"#.into(),
+            vec![("$.colour", "unknown field `colour` in Phenopacket".into()), ("$.colour", twice("colour"))],
+        ),
+        (
+            "a key of a map field",
+            r#"{"files": [{"uri": "a", "fileAttributes": {"format": "VCF", "genomeAssembly": "GRCh38", "format": "BAM"}}]}"#.into(),
+            vec![("$.files[0].fileAttributes.format", twice("format"))],
+        ),
+        // Not the same key: a second member of the oneof, as before.
+        (
+            "a oneof member under both of its names",
+            onset(r#"{"ontologyClass": {"id": "HP:0003593"}, "ontology_class": {"id": "HP:0003593"}}"#),
+            vec![(
+                "$.phenotypicFeatures[0].onset.ontology_class",
+                "only one member of the oneof `element` may be set, and `ontologyClass` is set already".into(),
+            )],
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let expected: Vec<(String, String)> = expected.into_iter().map(|(path, reason)| (path.to_string(), reason)).collect();
+        assert_eq!(all_errors(&text), expected, "case: {name}");
+    }
+}
+
+#[test]
+fn a_document_that_is_null_is_not_an_object() {
+    assert_eq!(all_errors("null"), [("$".to_string(), "expected an object, found null".to_string())]);
+}
+
+#[test]
+fn syntax_errors_are_serde_json_s_wherever_they_are() {
+    // The text is read in one pass, skipping what it does not use; skipped values are still parsed
+    // as parsing the whole text into a `serde_json::Value` does, so a text that is not JSON gives
+    // the same error, and no field errors, whatever the part it is in.
+    let deep = format!(r#"{{"id": "x", "colour": {}{}}}"#, "[".repeat(200), "]".repeat(200));
+    let texts = [
+        r#"{"id": "x", "colour": "\ud800"}"#.to_string(),
+        r#"{"id": "x", "colour": [1e400]}"#.to_string(),
+        r#"{"id": 7, "subject": {"id": ["\ud800"]}}"#.to_string(),
+        r#"{"id": 7, "metaData": {"created": 1e400}}"#.to_string(),
+        r#"{"id": 7, "subject": {"sex": "MAN"}, "phenotypicFeatures": [{"type": {}}, {"type": {"id": "HP:1"},}]}"#.to_string(),
+        r#"{"id": 7, "subject": {"id": "S1"}} {}"#.to_string(),
+        r#"{"id": 7, "colour": {"shade": "dark", 3: 4}}"#.to_string(),
+        deep,
+    ];
+    for text in &texts {
+        let error = serde_json::from_str::<Json>(text).expect_err(text);
+        let (line, column) = (error.line(), error.column());
+        let message = error.to_string().replace(&format!(" at line {line} column {column}"), "");
+        assert_eq!(Phenopacket::from_json(text), Err(PhenopacketsError::Syntax { line, column, message }), "{text}");
+    }
+}
+
+#[test]
+fn a_document_is_read_as_the_kind_its_top_level_keys_make_it() {
+    let cases = [
+        (r#"{"id": "p", "subject": {"id": "S1"}}"#, DocumentKind::Phenopacket),
+        (r#"{"id": "f", "relatives": [], "proband": {"id": "P1"}}"#, DocumentKind::Family),
+        (r#"{"id": "c", "description": "a cohort", "members": [{"id": "M1"}]}"#, DocumentKind::Cohort),
+        (r#"{"id": "f", "consanguinous_parents": true}"#, DocumentKind::Family),
+        (r#"{"id": "x", "metaData": {}}"#, DocumentKind::Phenopacket),
+    ];
+    for (text, kind) in cases {
+        let document = Document::from_json(text).unwrap_or_else(|error| panic!("{text}: {error}"));
+        assert_eq!(document.kind(), kind, "{text}");
+        assert_eq!(DocumentKind::detect(&serde_json::from_str(text).unwrap()), kind, "{text}");
+    }
+
+    // Keys of the other kinds are unknown fields of the kind the document is, wherever they are.
+    let family = r#"{"subject": {"sex": "BOY"}, "id": 1, "proband": {"subject": {"sex": "GIRL"}}, "members": []}"#;
+    let error = Document::from_json(family).unwrap_err();
+    let found: Vec<String> = error.field_errors().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "$.subject: unknown field `subject` in Family",
+            "$.id: expected a string, found a number",
+            "$.proband.subject.sex: `GIRL` is not a value of Sex; expected one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX",
+            "$.members: unknown field `members` in Family",
+        ]
+    );
+    assert_eq!(Document::from_json_value(&serde_json::from_str(family).unwrap()), Err(error));
+    let phenopacket = r#"{"id": "x", "colour": "red", "subject": {"sex": "BOY"}}"#;
+    assert_eq!(Document::from_json(phenopacket).unwrap_err().field_errors().len(), 2);
 }

@@ -83,6 +83,9 @@ pub struct Hpo {
     /// Built on the first search: a third of the load time, and most users of a release (an
     /// import validating terms, a report) never search.
     search_index: OnceLock<SearchIndex>,
+    /// Each term's ancestors, found on the first request: an import validates the same few
+    /// hundred terms in document after document.
+    ancestors: Box<[OnceLock<Box<[TermId]>>]>,
 }
 
 /// What an identifier points at in the term table.
@@ -162,6 +165,7 @@ impl Hpo {
         Ok(Hpo {
             data_version: parsed.data_version,
             format_version: parsed.format_version,
+            ancestors: (0..terms.len()).map(|_| OnceLock::new()).collect(),
             terms,
             ids,
             n_current,
@@ -236,8 +240,11 @@ impl Hpo {
 
     /// Every `is_a` ancestor of a term, without the term itself, each once, nearest first
     /// (breadth-first, parents in file order). Empty for unknown identifiers and for roots.
-    pub fn ancestors(&self, id: impl TermKey) -> Vec<TermId> {
-        self.resolve(id).map(|idx| self.ids_of(&self.graph.ancestors(idx))).unwrap_or_default()
+    pub fn ancestors(&self, id: impl TermKey) -> &[TermId] {
+        match self.resolve(id) {
+            Some(idx) => self.ancestors[idx as usize].get_or_init(|| self.ids_of(&self.graph.ancestors(idx)).into()),
+            None => &[],
+        }
     }
 
     /// Every `is_a` descendant of a term, without the term itself, each once, nearest first

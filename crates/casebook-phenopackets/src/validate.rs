@@ -274,7 +274,7 @@ impl Checker<'_> {
         let index_in =
             |list: &[(TermId, usize)], term: TermId| list.iter().rev().find(|(listed, _)| *listed == term).map(|&(_, index)| index);
         for &(term, index) in &observed {
-            for ancestor in self.hpo.ancestors(term) {
+            for &ancestor in self.hpo.ancestors(term) {
                 if let Some(other) = index_in(&excluded, ancestor) {
                     let message = format!(
                         "{} is observed, but its ancestor {} is excluded at {}",

@@ -40,7 +40,7 @@ fn ancestors_of_persistent_fever_lead_to_the_root_nearest_first() {
     assert_eq!(ancestors.last(), Some(&id("HP:0000001")));
     assert!(ancestors.contains(&id(PHENOTYPIC_ABNORMALITY)));
     assert!(!ancestors.contains(&id("HP:0033399")));
-    let mut deduplicated = ancestors.clone();
+    let mut deduplicated = ancestors.to_vec();
     deduplicated.sort();
     deduplicated.dedup();
     assert_eq!(deduplicated.len(), ancestors.len());
@@ -50,7 +50,7 @@ fn ancestors_of_persistent_fever_lead_to_the_root_nearest_first() {
 #[test]
 fn ancestors_of_crohns_disease_are_the_real_chain() {
     let hpo = Hpo::embedded();
-    let names: Vec<&str> = hpo.ancestors("HP:0100280").into_iter().map(|ancestor| hpo.term(ancestor).unwrap().name()).collect();
+    let names: Vec<&str> = hpo.ancestors("HP:0100280").iter().map(|&ancestor| hpo.term(ancestor).unwrap().name()).collect();
     assert_eq!(names[0], "Gastrointestinal inflammation");
     for expected in ["Abnormality of the gastrointestinal tract", "Abnormality of the digestive system", "Phenotypic abnormality", "All"] {
         assert!(names.contains(&expected), "{expected} in {names:?}");

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use serde::de::{Deserializer, MapAccess, SeqAccess};
 
-use self::read::{MemberSeed, Skip, ValueSeed, ValueVisitor, skip_list, skip_object};
+use self::read::{MemberSeed, Skip, ValueReader, skip_list, skip_object};
 pub use self::read::{Read, Scalar};
 pub(crate) use self::read::{next_key, read_text};
 use crate::error::{FieldError, Reason};
@@ -182,7 +182,7 @@ impl Seen {
         r: &mut Reader,
     ) -> Result<(), A::Error> {
         if self.claim_field(field, key, r) {
-            r.key(key, |r| object.next_value_seed(ValueSeed::new(place, r)))?;
+            r.key(key, |r| object.next_value_seed(ValueReader::new(place, r)))?;
         } else {
             object.next_value_seed(Skip)?;
         }
@@ -271,7 +271,7 @@ pub trait JsonField: Sized + Default {
 
     /// Reads one JSON value at the reader's path into `place`, which holds the default.
     fn read_json<'de, D: Deserializer<'de>>(json: D, place: &mut Self, r: &mut Reader) -> Result<Read, D::Error> {
-        json.deserialize_any(ValueVisitor::new(place, r))
+        json.deserialize_any(ValueReader::new(place, r))
     }
 
     /// Reads a boolean, number or string. Returns `None` when the value is unusable, after
@@ -801,7 +801,7 @@ impl<T: JsonField> JsonField for Vec<T> {
             // when there is no usable element.
             place.push(T::default());
             let element = place.last_mut().expect("an element was just pushed");
-            let read = r.index(index, |r| list.next_element_seed(ValueSeed::new(element, r)))?;
+            let read = r.index(index, |r| list.next_element_seed(ValueReader::new(element, r)))?;
             if read != Some(Read::Set) {
                 place.pop();
             }
@@ -850,7 +850,7 @@ impl JsonField for BTreeMap<String, String> {
                 }
                 given.insert(key.to_string());
                 let mut text = String::new();
-                match object.next_value_seed(ValueSeed::new(&mut text, r))? {
+                match object.next_value_seed(ValueReader::new(&mut text, r))? {
                     Read::Set => {
                         place.insert(key.to_string(), text);
                     }

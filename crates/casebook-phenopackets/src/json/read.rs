@@ -89,15 +89,17 @@ fn syntax_error(error: serde_json::Error) -> PhenopacketsError {
     PhenopacketsError::Syntax { line, column, message }
 }
 
-/// Hands a value to the `read_*` method of `T` for its JSON type, to be read into `place`.
-pub(crate) struct ValueVisitor<'a, T> {
+/// Reads the next value (a field's value or a list element) into `place`: as a seed it hands
+/// the value to `T::read_json`, and as the visitor that then sees the value it hands it to the
+/// `read_*` method of `T` for its JSON type.
+pub(crate) struct ValueReader<'a, T> {
     place: &'a mut T,
     r: &'a mut Reader,
 }
 
-impl<'a, T: JsonField> ValueVisitor<'a, T> {
-    pub(crate) fn new(place: &'a mut T, r: &'a mut Reader) -> ValueVisitor<'a, T> {
-        ValueVisitor { place, r }
+impl<'a, T: JsonField> ValueReader<'a, T> {
+    pub(crate) fn new(place: &'a mut T, r: &'a mut Reader) -> ValueReader<'a, T> {
+        ValueReader { place, r }
     }
 
     fn scalar<E>(self, scalar: Scalar<'_>) -> Result<Read, E> {
@@ -111,7 +113,7 @@ impl<'a, T: JsonField> ValueVisitor<'a, T> {
     }
 }
 
-impl<'de, T: JsonField> de::Visitor<'de> for ValueVisitor<'_, T> {
+impl<'de, T: JsonField> de::Visitor<'de> for ValueReader<'_, T> {
     type Value = Read;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -152,19 +154,7 @@ impl<'de, T: JsonField> de::Visitor<'de> for ValueVisitor<'_, T> {
     }
 }
 
-/// Reads the next value (a field's value or a list element) into `place`.
-pub(crate) struct ValueSeed<'a, T> {
-    place: &'a mut T,
-    r: &'a mut Reader,
-}
-
-impl<'a, T: JsonField> ValueSeed<'a, T> {
-    pub(crate) fn new(place: &'a mut T, r: &'a mut Reader) -> ValueSeed<'a, T> {
-        ValueSeed { place, r }
-    }
-}
-
-impl<'de, T: JsonField> DeserializeSeed<'de> for ValueSeed<'_, T> {
+impl<'de, T: JsonField> DeserializeSeed<'de> for ValueReader<'_, T> {
     type Value = Read;
 
     fn deserialize<D: Deserializer<'de>>(self, json: D) -> Result<Read, D::Error> {

@@ -571,7 +571,7 @@ pub async fn history(
     let study = load_study(&state, &study_id).await?;
     read_patient(&state, &principal, &study_id, &pseudonym).await?;
     let events = state.store.audit_events(&AuditFilter::record(format!("patient/{pseudonym}"))).await?;
-    let shown = |value: &Option<String>| value.as_deref().map(|text| shorten(text, 400)).unwrap_or_default();
+    let shown = |value: &Option<String>| value.as_deref().map(audit_value_in_words).unwrap_or_default();
     let events = events
         .iter()
         .filter(|event| event.study_id.as_deref() == Some(study_id.as_str()))
@@ -587,6 +587,19 @@ pub async fn history(
         })
         .collect();
     Ok(render(&HistoryPage { layout: layout(&principal, format!("History of {pseudonym}"), Some(&study)), study_id, pseudonym, events }))
+}
+
+/// An audit value as people read it: the version stamp that `create` and `import` events hold
+/// (`{"version":2,"sha256":"…"}`) as "version 2 (SHA-256 1a2b3c4d5e6f…)", anything else as
+/// stored, shortened.
+fn audit_value_in_words(value: &str) -> String {
+    if let Ok(Value::Object(stamp)) = serde_json::from_str::<Value>(value)
+        && stamp.len() == 2
+        && let (Some(version), Some(sha)) = (stamp.get("version").and_then(Value::as_i64), stamp.get("sha256").and_then(Value::as_str))
+    {
+        return format!("version {version} (SHA-256 {}…)", sha.get(..12).unwrap_or(sha));
+    }
+    shorten(value, 400)
 }
 
 fn shorten(text: &str, limit: usize) -> String {

@@ -186,6 +186,11 @@ web_test!(a_record_is_completed_signed_locked_and_unlocked_with_a_reason, |world
     assert!(sign.new_value.as_deref().unwrap().contains("I have reviewed this record"), "the meaning is part of the signature event");
     let (_, page) = world.send(Some("lead.a"), "GET", "/studies/small/patients/P-A1/history", None).await;
     assert!(page.contains("unlock") && page.contains("corrected the dose") && page.contains("sign"), "the history page lists the steps");
+    let created = history.iter().find(|event| event.action == AuditAction::Create).unwrap();
+    let stamp: serde_json::Value = serde_json::from_str(created.new_value.as_deref().unwrap()).unwrap();
+    let sha = stamp["sha256"].as_str().unwrap();
+    assert!(page.contains(&format!("version 1 (SHA-256 {}…)", &sha[..12])), "the creation reads as words: {page}");
+    assert!(!page.contains("sha256"), "no version stamp is shown as JSON: {page}");
 });
 
 web_test!(a_second_save_of_the_same_version_is_a_conflict_that_keeps_what_was_typed, |world| {

@@ -41,7 +41,7 @@ use std::time::Duration;
 use casebook_domain::check::zhu_results;
 use casebook_domain::patient::Patient;
 use casebook_domain::study::Study;
-use casebook_formats::native::folder::{parse_patient_json, parse_study_toml, patient_to_json, study_to_toml};
+use casebook_formats::native::folder::{parse_patient_json, parse_study_toml, study_to_toml};
 pub use casebook_formats::native::record::{EncodedRecord, sha256_hex};
 use serde_json::{Value, json};
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -474,18 +474,18 @@ impl Store {
                                         .await
                                         .doing("reading a stored patient")?;
                                 sqlx::query(
-                                "UPDATE patient SET center_id = $3, version = $4, record_json = $5, record_sha256 = $6, updated_at = CURRENT_TIMESTAMP
-                                 WHERE study_id = $1 AND pseudonym = $2",
-                            )
-                            .bind(study_id)
-                            .bind(pseudonym)
-                            .bind(center)
-                            .bind(version + 1)
-                            .bind(record.json())
-                            .bind(record.sha256())
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(|source| refused_or_database(&format!("patient {pseudonym}"), source, "updating a patient"))?;
+                                    "UPDATE patient SET center_id = $3, version = $4, record_json = $5, record_sha256 = $6, updated_at = CURRENT_TIMESTAMP
+                                     WHERE study_id = $1 AND pseudonym = $2",
+                                )
+                                .bind(study_id)
+                                .bind(pseudonym)
+                                .bind(center)
+                                .bind(version + 1)
+                                .bind(record.json())
+                                .bind(record.sha256())
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(|source| refused_or_database(&format!("patient {pseudonym}"), source, "updating a patient"))?;
                                 RecordOutcome::Updated { version, stored_sha, stored_json }
                             }
                             None => RecordOutcome::Created,
@@ -649,8 +649,7 @@ impl Store {
         let study_id = study.id.as_str();
         let pseudonym = patient.pseudonym.as_str();
         let zhu_scores = StoredZhuScore::compute(study, patient);
-        let json = patient_to_json(patient);
-        let sha = sha256_hex(json.as_bytes());
+        let record = EncodedRecord::new(patient.clone());
         let what = format!("patient {pseudonym}");
         let backend = self.backend();
         with_db!(&self.db, |pool| {
@@ -681,8 +680,8 @@ impl Store {
             .bind(study_id)
             .bind(pseudonym)
             .bind(patient.center.as_str())
-            .bind(&json)
-            .bind(&sha)
+            .bind(record.json())
+            .bind(record.sha256())
             .bind(expected_version)
             .execute(&mut *tx)
             .await
@@ -699,7 +698,7 @@ impl Store {
             }
             write_zhu_scores!(tx, study_id, pseudonym, &zhu_scores);
             let old = parse_stored_json(pseudonym, &stored_json)?;
-            let new: Value = serde_json::from_str(&json).expect("patient_to_json writes valid JSON");
+            let new: Value = serde_json::from_str(record.json()).expect("patient_to_json writes valid JSON");
             let events: Vec<PendingEvent> = field_changes(Some(&old), Some(&new))
                 .into_iter()
                 .map(|change| field_event(AuditAction::Update, study_id, pseudonym, change))

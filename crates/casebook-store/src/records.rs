@@ -12,13 +12,12 @@ use std::fmt;
 
 use casebook_domain::patient::Patient;
 use casebook_domain::study::Study;
-use casebook_formats::native::folder::patient_to_json;
 use serde_json::json;
 
 use crate::audit::{AuditAction, PendingEvent};
 use crate::error::{Doing, StoreError};
 use crate::users::time_text;
-use crate::{Actor, Db, Store, StoredZhuScore, creation_event, decode_patient, patient_record, refused_or_database, sha256_hex};
+use crate::{Actor, Db, EncodedRecord, Store, StoredZhuScore, creation_event, decode_patient, patient_record, refused_or_database};
 
 /// Whose patients a reader may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,8 +256,7 @@ impl Store {
     pub async fn create_patient(&self, study: &Study, patient: &Patient, actor: &Actor) -> Result<(), StoreError> {
         let study_id = study.id.as_str();
         let pseudonym = patient.pseudonym.as_str();
-        let json = patient_to_json(patient);
-        let sha = sha256_hex(json.as_bytes());
+        let record = EncodedRecord::new(patient.clone());
         let zhu_scores = StoredZhuScore::compute(study, patient);
         let what = format!("patient {pseudonym}");
         let backend = self.backend();
@@ -279,13 +277,13 @@ impl Store {
             .bind(study_id)
             .bind(pseudonym)
             .bind(patient.center.as_str())
-            .bind(&json)
-            .bind(&sha)
+            .bind(record.json())
+            .bind(record.sha256())
             .execute(&mut *tx)
             .await
             .map_err(|source| refused_or_database(&what, source, "storing a patient"))?;
             write_zhu_scores!(tx, study_id, pseudonym, &zhu_scores);
-            append_events!(tx, backend, actor, &[creation_event(study_id, pseudonym, &sha)]);
+            append_events!(tx, backend, actor, &[creation_event(study_id, pseudonym, record.sha256())]);
             tx.commit().await.doing("committing a new patient")?;
             Ok(())
         })

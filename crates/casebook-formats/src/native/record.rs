@@ -76,11 +76,6 @@ impl EncodedRecord {
     pub fn sha256(&self) -> &str {
         &self.sha256
     }
-
-    /// The patient, without its text.
-    pub fn into_patient(self) -> Patient {
-        self.patient
-    }
 }
 
 /// The lowercase hex SHA-256 of some bytes.

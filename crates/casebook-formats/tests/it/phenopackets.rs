@@ -25,7 +25,7 @@ fn the_reference_study_survives_a_round_trip_through_phenopackets() {
     let center = folder.study.centers[0].id.clone();
     let mut patients = Vec::new();
     let import = stream_phenopackets(&zip, &folder.study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |record| {
-        patients.push(record.into_patient());
+        patients.push(record.patient().clone());
         true
     })
     .unwrap();

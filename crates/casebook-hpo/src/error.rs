@@ -102,4 +102,10 @@ pub enum HpoError {
         /// The 1-based line number where the header ends.
         line: usize,
     },
+    /// A text larger than any HPO release could be (2 GiB or more; a release is about 10 MB).
+    #[error("the text is {bytes} bytes long, more than an HPO release can be (under 2 GiB)")]
+    TooLarge {
+        /// The length of the text in bytes.
+        bytes: usize,
+    },
 }

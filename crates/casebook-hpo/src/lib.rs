@@ -47,12 +47,13 @@ mod obo;
 mod search;
 mod term;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
 use crate::graph::Graph;
 use crate::search::SearchIndex;
-use crate::term::Term;
+use crate::term::{Span, Term};
 
 pub use crate::error::HpoError;
 pub use crate::id::{TermId, TermKey};
@@ -70,12 +71,20 @@ static EMBEDDED_OBO: &str = include_str!(concat!(env!("OUT_DIR"), "/hp.obo"));
 /// One HPO release: its terms, the `is_a` graph between them, and a search index.
 ///
 /// Terms live in one table; identifiers and alt ids map to table positions through a sorted
-/// index, and parents and children are flat adjacency tables. An `Hpo` is immutable and `Sync`,
-/// so one instance serves every thread.
+/// index, and parents and children are flat adjacency tables. Labels, definitions and synonyms
+/// stay where they are in the OBO text, which the `Hpo` keeps (borrowed for the embedded release),
+/// so loading copies no text. An `Hpo` is immutable and `Sync`, so one instance serves every
+/// thread.
 pub struct Hpo {
     data_version: String,
     format_version: Option<String>,
+    /// The release as given; term texts are [`Span`]s of it.
+    obo: Cow<'static, str>,
+    /// Texts that had OBO escapes, unescaped: the spans past the end of `obo`.
+    unescaped: String,
     terms: Vec<Term>,
+    /// Every term's synonyms, term after term.
+    synonyms: Vec<(Span, SynonymScope)>,
     /// Every identifier (primary and alt), sorted by number.
     ids: Vec<(TermId, Slot)>,
     n_current: usize,
@@ -107,7 +116,7 @@ impl Hpo {
     /// Parses the vendored release anew. Use [`Hpo::embedded`] instead unless a separate
     /// instance is really wanted, e.g. to measure loading.
     pub fn load_embedded() -> Hpo {
-        Hpo::parse_obo(EMBEDDED_OBO).expect("the vendored vendor/hpo/hp.obo.gz is a valid HPO release")
+        Hpo::read(Cow::Borrowed(EMBEDDED_OBO)).expect("the vendored vendor/hpo/hp.obo.gz is a valid HPO release")
     }
 
     /// Parses an HPO release in OBO format.
@@ -124,7 +133,11 @@ impl Hpo {
     /// assert_eq!(error.to_string(), "line 10: `HP:000001` is not an HPO identifier: expected `HP:` followed by 7 digits");
     /// ```
     pub fn parse_obo(text: &str) -> Result<Hpo, HpoError> {
-        let parsed = obo::parse(text)?;
+        Hpo::read(Cow::Owned(text.to_string()))
+    }
+
+    fn read(obo: Cow<'static, str>) -> Result<Hpo, HpoError> {
+        let parsed = obo::parse(&obo)?;
         let terms = parsed.terms;
 
         // Sorting by (id, table position) puts the later of two stanzas with one id second.
@@ -165,8 +178,11 @@ impl Hpo {
         Ok(Hpo {
             data_version: parsed.data_version,
             format_version: parsed.format_version,
+            obo,
+            unescaped: parsed.unescaped,
             ancestors: (0..terms.len()).map(|_| OnceLock::new()).collect(),
             terms,
+            synonyms: parsed.synonyms,
             ids,
             n_current,
             graph,
@@ -278,7 +294,7 @@ impl Hpo {
     /// assert_eq!((hits[0].label, hits[0].kind), ("Arthritis", MatchKind::Id));
     /// ```
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit<'_>> {
-        self.search_index.get_or_init(|| SearchIndex::build(&self.terms)).search(self, query, limit)
+        self.search_index.get_or_init(|| SearchIndex::build(self)).search(self, query, limit)
     }
 
     /// The table position of a term or alt id, resolved to the primary term.
@@ -295,6 +311,15 @@ impl Hpo {
 
     fn resolve(&self, id: impl TermKey) -> Option<u32> {
         self.index_of(id.term_id()?)
+    }
+
+    /// A term text: a span of the OBO text, or past its end, of the unescaped copies.
+    fn text(&self, span: Span) -> &str {
+        let (start, end) = (span.start as usize, span.end as usize);
+        match start.checked_sub(self.obo.len()) {
+            Some(copy_start) => &self.unescaped[copy_start..end - self.obo.len()],
+            None => &self.obo[start..end],
+        }
     }
 
     fn ids_of(&self, indexes: &[u32]) -> Vec<TermId> {

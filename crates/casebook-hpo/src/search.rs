@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::Hpo;
 use crate::id::{TermId, parse_curie, parse_seven_digits};
-use crate::term::{Lookup, Term, TermRef};
+use crate::term::{Lookup, TermRef};
 
 /// One search result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,24 +82,24 @@ const MAX_FUZZY_WORD: usize = 32;
 const NO_MATCH: u8 = u8::MAX;
 
 impl SearchIndex {
-    pub(crate) fn build(terms: &[Term]) -> SearchIndex {
+    pub(crate) fn build(hpo: &Hpo) -> SearchIndex {
         let mut index = SearchIndex {
             text: String::with_capacity(1 << 20),
-            entries: Vec::with_capacity(terms.len() * 2),
+            entries: Vec::with_capacity(hpo.terms.len() * 2),
             entry_words: Vec::with_capacity(200_000),
             vocab_text: String::with_capacity(1 << 18),
             vocab: Vec::with_capacity(32_000),
-            label_chars: terms.iter().map(|term| u16::try_from(term.name.chars().count()).unwrap_or(u16::MAX)).collect(),
+            label_chars: hpo.terms().map(|term| u16::try_from(term.name().chars().count()).unwrap_or(u16::MAX)).collect(),
         };
         let mut word_numbers: HashMap<String, u32> = HashMap::with_capacity(32_000);
         let mut word = String::new();
-        for (term_idx, term) in terms.iter().enumerate() {
-            if term.obsolete {
+        for (term_idx, term) in hpo.terms().enumerate() {
+            if term.is_obsolete() {
                 continue;
             }
             let term_idx = as_u32(term_idx);
-            let texts = std::iter::once((None, term.name.as_str()))
-                .chain(term.synonyms.iter().enumerate().map(|(synonym_idx, synonym)| (Some(as_u32(synonym_idx)), synonym.text())));
+            let texts = std::iter::once((None, term.name()))
+                .chain(term.synonyms().enumerate().map(|(synonym_idx, synonym)| (Some(as_u32(synonym_idx)), synonym.text())));
             for (synonym, raw) in texts {
                 let text_start = as_u32(index.text.len());
                 fold_into(raw, &mut index.text);
@@ -175,12 +175,12 @@ impl SearchIndex {
         ranked.sort_unstable_by_key(sort_key);
 
         hits.extend(ranked.into_iter().map(|(term_idx, (kind, _, _, entry_idx))| {
-            let term = &hpo.terms[term_idx as usize];
+            let term = TermRef::new(hpo, term_idx);
             let matched_text = match self.entries[entry_idx as usize].synonym {
-                None => term.name.as_str(),
-                Some(synonym_idx) => term.synonyms[synonym_idx as usize].text(),
+                None => term.name(),
+                Some(synonym_idx) => term.synonyms().nth(synonym_idx as usize).map_or(term.name(), |synonym| synonym.text()),
             };
-            SearchHit { id: term.id, label: &term.name, matched_text, kind }
+            SearchHit { id: term.id(), label: term.name(), matched_text, kind }
         }));
         hits
     }

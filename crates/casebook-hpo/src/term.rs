@@ -35,17 +35,19 @@ impl<'a> TermRef<'a> {
     /// The label (`name`), e.g. `"Eczematoid dermatitis"`. Obsolete terms keep the `obsolete `
     /// prefix the release gives them.
     pub fn name(&self) -> &'a str {
-        &self.term().name
+        self.hpo.text(self.term().name)
     }
 
     /// The textual definition (`def`), without its references.
     pub fn definition(&self) -> Option<&'a str> {
-        self.term().definition.as_deref()
+        self.term().definition.map(|span| self.hpo.text(span))
     }
 
     /// The synonyms, in file order.
-    pub fn synonyms(&self) -> &'a [Synonym] {
-        &self.term().synonyms
+    pub fn synonyms(&self) -> impl ExactSizeIterator<Item = Synonym<'a>> + use<'a> {
+        let hpo = self.hpo;
+        let (start, end) = self.term().synonyms;
+        hpo.synonyms[start as usize..end as usize].iter().map(move |&(span, scope)| Synonym { text: hpo.text(span), scope })
     }
 
     /// Identifiers merged into this term (`alt_id`); looking them up leads here.
@@ -106,25 +108,21 @@ impl fmt::Debug for TermRef<'_> {
 }
 
 /// Another text for a term, with how closely it means the same.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Synonym {
-    text: String,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Synonym<'a> {
+    text: &'a str,
     scope: SynonymScope,
 }
 
-impl Synonym {
+impl<'a> Synonym<'a> {
     /// The synonym as written in the release, e.g. `"Eczema"`.
-    pub fn text(&self) -> &str {
-        &self.text
+    pub fn text(&self) -> &'a str {
+        self.text
     }
 
     /// How the synonym relates to the term's meaning.
     pub fn scope(&self) -> SynonymScope {
         self.scope
-    }
-
-    pub(crate) fn new(text: String, scope: SynonymScope) -> Synonym {
-        Synonym { text, scope }
     }
 }
 
@@ -190,15 +188,25 @@ pub enum Lookup<'a> {
     Unknown,
 }
 
-/// One `[Term]` stanza, as stored in the ontology's term table.
+/// One `[Term]` stanza, as stored in the ontology's term table. Its texts are [`Span`]s of the
+/// release, so that loading one copies no text.
 #[derive(Debug, Clone)]
 pub(crate) struct Term {
     pub(crate) id: TermId,
-    pub(crate) name: String,
-    pub(crate) definition: Option<String>,
-    pub(crate) synonyms: Vec<Synonym>,
+    pub(crate) name: Span,
+    pub(crate) definition: Option<Span>,
+    /// `(start, end)` of the term's synonyms in the ontology's synonym table.
+    pub(crate) synonyms: (u32, u32),
     pub(crate) alt_ids: Vec<TermId>,
     pub(crate) obsolete: bool,
     pub(crate) replaced_by: Vec<TermId>,
     pub(crate) consider: Vec<TermId>,
+}
+
+/// Where one text of a release is: a byte range of the OBO text as given, or, for a text that had
+/// OBO escapes, of the unescaped copies kept after it (offsets past the end of the OBO text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
 }

@@ -409,7 +409,7 @@ impl StructureVisitor<'_, '_> {
         match self.hpo.lookup(class.id.as_str()) {
             Lookup::Current(term) => {
                 if !class.label.is_empty() && class.label != term.name() {
-                    let synonym = term.synonyms().iter().any(|synonym| synonym.text() == class.label);
+                    let synonym = term.synonyms().any(|synonym| synonym.text() == class.label);
                     let message = format!(
                         "the label `{}` differs from `{}`, the label of {} in HPO {release}{}",
                         class.label,

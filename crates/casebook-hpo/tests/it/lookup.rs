@@ -26,7 +26,7 @@ fn a_term_has_its_name_definition_synonyms_and_parents() {
     assert_eq!(eczema.number(), 964);
     assert_eq!(eczema.name(), "Eczematoid dermatitis");
     assert!(eczema.definition().unwrap().starts_with("Eczema is a form of dermatitis"));
-    let synonyms: Vec<(&str, SynonymScope)> = eczema.synonyms().iter().map(|s| (s.text(), s.scope())).collect();
+    let synonyms: Vec<(&str, SynonymScope)> = eczema.synonyms().map(|s| (s.text(), s.scope())).collect();
     assert_eq!(synonyms, [("Eczema", SynonymScope::Exact)]);
     let parents: Vec<(String, &str)> = eczema.parents().map(|p| (p.curie(), p.name())).collect();
     assert_eq!(parents, [("HP:0011123".to_string(), "Inflammatory abnormality of the skin")]);

@@ -22,7 +22,7 @@ fn a_small_ontology_is_read_with_every_tag_it_needs() {
     let term = hpo.term("HP:0000005").unwrap();
     assert_eq!(term.name(), "Phenotypic abnormality");
     assert_eq!(term.definition(), Some("A \"quoted\" definition."));
-    let synonyms: Vec<(&str, SynonymScope)> = term.synonyms().iter().map(|s| (s.text(), s.scope())).collect();
+    let synonyms: Vec<(&str, SynonymScope)> = term.synonyms().map(|s| (s.text(), s.scope())).collect();
     assert_eq!(synonyms, [("Phenotype", SynonymScope::Broad), ("Organ abnormality", SynonymScope::Related)]);
     assert_eq!(hpo.ancestors("HP:0000118"), [TermId::parse("HP:0000001").unwrap()]);
     let Lookup::Obsolete { replaced_by, consider, .. } = hpo.lookup("HP:0000002") else { panic!("HP:0000002 is obsolete") };

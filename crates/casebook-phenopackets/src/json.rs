@@ -81,8 +81,9 @@ fn push_index(path: &mut String, index: usize) {
 
 /// Plain identifiers are appended as `.key`, anything else as `["key"]` with JSON escapes.
 fn push_key(path: &mut String, key: &str) {
-    let plain = key.chars().next().is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let bytes = key.as_bytes();
+    let plain = bytes.first().is_some_and(|first| first.is_ascii_alphabetic() || *first == b'_')
+        && bytes.iter().all(|byte| byte.is_ascii_alphanumeric() || *byte == b'_');
     if plain {
         path.push('.');
         path.push_str(key);

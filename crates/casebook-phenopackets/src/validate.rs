@@ -269,13 +269,22 @@ impl Checker<'_> {
         if observed.len() + excluded.len() < 2 {
             return;
         }
-        // A document has a few dozen features at most: scanning the lists is cheaper than hashing
-        // every ancestor. The last entry of a term wins, as in a map collected from the list.
-        let index_in =
-            |list: &[(TermId, usize)], term: TermId| list.iter().rev().find(|(listed, _)| *listed == term).map(|&(_, index)| index);
+        // Every ancestor of every observed term is looked up in both lists, so they are searched
+        // sorted by term. The stable sort keeps a term's entries in list order, and the last one
+        // wins, as in a map collected from the list.
+        let by_term = |list: &[(TermId, usize)]| {
+            let mut sorted = list.to_vec();
+            sorted.sort_by_key(|&(term, _)| term);
+            sorted
+        };
+        let (observed_by_term, excluded_by_term) = (by_term(&observed), by_term(&excluded));
+        let index_in = |sorted: &[(TermId, usize)], term: TermId| {
+            let end = sorted.partition_point(|&(listed, _)| listed <= term);
+            sorted[..end].last().filter(|(listed, _)| *listed == term).map(|&(_, index)| index)
+        };
         for &(term, index) in &observed {
             for &ancestor in self.hpo.ancestors(term) {
-                if let Some(other) = index_in(&excluded, ancestor) {
+                if let Some(other) = index_in(&excluded_by_term, ancestor) {
                     let message = format!(
                         "{} is observed, but its ancestor {} is excluded at {}",
                         self.describe(term),
@@ -284,7 +293,7 @@ impl Checker<'_> {
                     );
                     self.push(Level::Error, type_path(path, index), Rule::ExcludedAncestor, message);
                 }
-                if let Some(other) = index_in(&observed, ancestor) {
+                if let Some(other) = index_in(&observed_by_term, ancestor) {
                     let message = format!(
                         "{} at {} is an ancestor of the observed {} and adds nothing; keep the most specific term",
                         self.describe(ancestor),

@@ -78,6 +78,25 @@ fn lookup_tells_current_obsolete_merged_and_unknown_ids_apart() {
 }
 
 #[test]
+fn every_identifier_of_the_release_is_found_and_its_neighbours_only_if_they_are_in_it() {
+    let hpo = Hpo::embedded();
+    let mut known = std::collections::BTreeSet::new();
+    for term in hpo.terms() {
+        known.insert(term.number());
+        known.extend(term.alt_ids().iter().map(|alt_id| alt_id.number()));
+    }
+    // Lookups go through buckets of 256 numbers: the numbers on either side of every identifier,
+    // and the ends of every bucket up to past the highest, cross their edges.
+    let highest = *known.last().unwrap();
+    let neighbours = known.iter().flat_map(|&number| [number.saturating_sub(1), number + 1]);
+    let bucket_ends = (0..=(highest >> 8) + 1).flat_map(|bucket| [bucket << 8, (bucket << 8) + 255]);
+    for number in known.iter().copied().chain(neighbours).chain(bucket_ends) {
+        let Some(term_id) = TermId::from_number(number) else { continue };
+        assert_eq!(hpo.lookup(term_id) != Lookup::Unknown, known.contains(&number), "{term_id}");
+    }
+}
+
+#[test]
 fn every_obsolete_term_is_a_leaf_and_every_replacement_is_current() {
     let hpo = Hpo::embedded();
     let mut n_obsolete = 0;

@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::fmt;
 
+use crate::code::Curie;
 use crate::date::PartialDate;
 use crate::drug::{Drug, DrugCatalog, DrugClass};
 use crate::patient::{Analyte, DefinitiveTherapyKind, Patient, TerminationReason, TreatmentCourse, TreatmentPhase};
@@ -226,10 +227,10 @@ fn check_dates(patient: &Patient, found: &mut Vec<Diagnostic>) {
 }
 
 fn check_features(patient: &Patient, found: &mut Vec<Diagnostic>) {
-    let mut seen: HashSet<(String, bool)> = HashSet::new();
+    let mut seen: HashSet<(&Curie, bool)> = HashSet::with_capacity(patient.features.len());
     for (i, feature) in patient.features.iter().enumerate() {
-        let id = feature.term.id().to_string();
-        if !seen.insert((id.clone(), feature.excluded)) {
+        let id = feature.term.id();
+        if !seen.insert((id, feature.excluded)) {
             found.push(Diagnostic::new(
                 Level::Warning,
                 format!("features[{i}]"),

@@ -238,7 +238,7 @@ impl Checker<'_> {
     /// Duplicates, contradictions and redundancy among the phenotypic features.
     fn feature_set(&mut self, features: &[PhenotypicFeature], path: &mut JsonPath) {
         let type_path = |path: &mut JsonPath, index: usize| path.with_index(index, |path| path.join("type"));
-        let mut first_at: HashMap<(&str, bool), usize> = HashMap::new();
+        let mut first_at: HashMap<(&str, bool), usize> = HashMap::with_capacity(features.len());
         // Current HPO terms (alt ids resolved) by status, with the first index they appear at.
         let mut observed: Vec<(TermId, usize)> = Vec::new();
         let mut excluded: Vec<(TermId, usize)> = Vec::new();

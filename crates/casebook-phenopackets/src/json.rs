@@ -34,10 +34,10 @@ impl JsonPath {
         &self.0
     }
 
-    /// Runs `f` with the path extended by an object key.
-    pub(crate) fn with_key<R>(&mut self, key: &str, f: impl FnOnce(&mut JsonPath) -> R) -> R {
+    /// Runs `f` with the path extended by a field's name from the schema.
+    pub(crate) fn with_key<R>(&mut self, key: &'static str, f: impl FnOnce(&mut JsonPath) -> R) -> R {
         let len = self.0.len();
-        push_key(&mut self.0, key);
+        push_field_name(&mut self.0, key);
         let result = f(self);
         self.0.truncate(len);
         result
@@ -79,12 +79,17 @@ fn push_index(path: &mut String, index: usize) {
     path.push(']');
 }
 
+/// Appends a field's name from the schema, always a plain identifier, as `.name`. A walk or a
+/// read appends one for every field it enters, so it skips `push_key`'s look at every byte.
+fn push_field_name(path: &mut String, name: &'static str) {
+    debug_assert!(is_plain_key(name), "schema field names are identifiers: {name}");
+    path.push('.');
+    path.push_str(name);
+}
+
 /// Plain identifiers are appended as `.key`, anything else as `["key"]` with JSON escapes.
 fn push_key(path: &mut String, key: &str) {
-    let bytes = key.as_bytes();
-    let plain = bytes.first().is_some_and(|first| first.is_ascii_alphabetic() || *first == b'_')
-        && bytes.iter().all(|byte| byte.is_ascii_alphanumeric() || *byte == b'_');
-    if plain {
+    if is_plain_key(key) {
         path.push('.');
         path.push_str(key);
     } else {
@@ -92,6 +97,12 @@ fn push_key(path: &mut String, key: &str) {
         write_string(path, key);
         path.push(']');
     }
+}
+
+fn is_plain_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    bytes.first().is_some_and(|first| first.is_ascii_alphabetic() || *first == b'_')
+        && bytes.iter().all(|byte| byte.is_ascii_alphanumeric() || *byte == b'_')
 }
 
 /// Collects the errors of one document while its reader walks it.
@@ -120,7 +131,16 @@ impl Reader {
         self.fail(Reason::WrongType { expected, found });
     }
 
-    /// Runs `f` at the path extended by an object key.
+    /// Runs `f` at the path extended by a field's name (its JSON or its proto name).
+    fn field<R>(&mut self, name: &'static str, f: impl FnOnce(&mut Reader) -> R) -> R {
+        let len = self.path.0.len();
+        push_field_name(&mut self.path.0, name);
+        let result = f(self);
+        self.path.0.truncate(len);
+        result
+    }
+
+    /// Runs `f` at the path extended by an object key as given in the document.
     pub(crate) fn key<R>(&mut self, key: &str, f: impl FnOnce(&mut Reader) -> R) -> R {
         let len = self.path.0.len();
         push_key(&mut self.path.0, key);
@@ -164,7 +184,7 @@ impl Seen {
     /// Whether `key` is the first key that names field `field`; records an error otherwise.
     fn claim_field(&mut self, field: &'static str, key: &'static str, r: &mut Reader) -> bool {
         if let Some(&(_, first)) = self.fields.iter().find(|(claimed, _)| *claimed == field) {
-            r.key(key, |r| r.fail(Reason::DuplicateField { first: first.to_string() }));
+            r.field(key, |r| r.fail(Reason::DuplicateField { first: first.to_string() }));
             return false;
         }
         self.fields.push((field, key));
@@ -183,7 +203,7 @@ impl Seen {
         r: &mut Reader,
     ) -> Result<(), A::Error> {
         if self.claim_field(field, key, r) {
-            r.key(key, |r| object.next_value_seed(ValueReader::new(place, r)))?;
+            r.field(key, |r| object.next_value_seed(ValueReader::new(place, r)))?;
         } else {
             object.next_value_seed(Skip)?;
         }
@@ -207,11 +227,11 @@ impl Seen {
         if let Some(&(_, first)) = self.oneofs.iter().find(|(claimed, _)| *claimed == E::ONEOF_NAME) {
             let was_null = object.next_value_seed(Skip)?;
             if !was_null {
-                r.key(key, |r| r.fail(Reason::OneofConflict { oneof: E::ONEOF_NAME, first: first.to_string() }));
+                r.field(key, |r| r.fail(Reason::OneofConflict { oneof: E::ONEOF_NAME, first: first.to_string() }));
             }
             return Ok(());
         }
-        let read = r.key(key, |r| object.next_value_seed(MemberSeed::new(key, place, r)))?;
+        let read = r.field(key, |r| object.next_value_seed(MemberSeed::new(key, place, r)))?;
         if read != Read::Null {
             self.oneofs.push((E::ONEOF_NAME, key));
         }

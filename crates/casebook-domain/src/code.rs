@@ -134,11 +134,13 @@ impl Curie {
     /// Parses a CURIE that must belong to `system`.
     pub fn parse_in(system: CodeSystem, text: &str) -> Result<Curie, DomainError> {
         let invalid = || DomainError::InvalidCode { system: system.prefix(), value: text.to_string(), expected: system.expected_shape() };
-        let local = text.trim().strip_prefix(system.prefix()).and_then(|rest| rest.strip_prefix(':')).ok_or_else(invalid)?;
+        let trimmed = text.trim();
+        let local = trimmed.strip_prefix(system.prefix()).and_then(|rest| rest.strip_prefix(':')).ok_or_else(invalid)?;
         if !system.local_part_is_valid(local) {
             return Err(invalid());
         }
-        Ok(Curie { system, text: format!("{}:{local}", system.prefix()) })
+        // `trimmed` is `PREFIX:local` exactly, as checked above.
+        Ok(Curie { system, text: trimmed.to_string() })
     }
 
     /// The system the identifier belongs to.

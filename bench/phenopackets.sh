@@ -2,12 +2,12 @@
 # Import benchmark: Casebook's full import of phenopackets into a fresh SQLite registry (parse,
 # validate against the HPO, map to records, check every clinical rule, store in one
 # transaction), beside the Python reference package `phenopackets` parsing the same files
-# (parse only, files already in memory: conformance/time_reference.py). Results go into
-# BENCHMARKS.md by hand.
+# (parse only, files already in memory: conformance/time_reference.py), in turns. Results go
+# into BENCHMARKS.md by hand; bench/instructions.sh counts instructions where times vary.
 #
 #   bash bench/phenopackets.sh            # the 1,508 phenopacket-store files and 100,000 synthetic ones
 #   bash bench/phenopackets.sh 10000      # another synthetic size
-#   RUNS=5 bash bench/phenopackets.sh     # Casebook runs per input (3 by default; the best counts)
+#   RUNS=5 bash bench/phenopackets.sh     # runs of each per input (3 by default; the best counts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 store=../shared/data/phenopacket-store
@@ -24,14 +24,15 @@ run() { # name, folder
   local name=$1 folder=$2
   mkdir -p "$work/$name-study"
   printf 'id = "bench"\ntitle = "Import benchmark"\n\n[[centers]]\nid = "bench"\nname = "benchmark"\ncountry = "XX"\n' > "$work/$name-study/study.toml"
-  # Each run imports into a fresh registry; the machine may be busy, so take the best run.
+  # Each run imports into a fresh registry, then times Python on the same files. The machine may
+  # be busy and its speed drifts, so the two take turns and the best run of each counts.
   for run in $(seq "$runs"); do
     rm -f "$work/$name.db" "$work/$name.db-wal" "$work/$name.db-shm"
     "$casebook" import "$work/$name-study" --database "sqlite://$work/$name.db" > /dev/null
     /usr/bin/time -f "casebook import $name (run $run): %e s wall, %U s user, %S s system, %M KiB peak" \
       "$casebook" import "$folder" --study bench --database "sqlite://$work/$name.db" > /dev/null
+    python3 conformance/time_reference.py "$(realpath "$folder")" | grep '^parse:' | sed "s/^/python $name (run $run): /"
   done
-  python3 conformance/time_reference.py "$(realpath "$folder")" | sed "s/^/python $name: /"
 }
 
 run store "$store"

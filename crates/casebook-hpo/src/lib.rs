@@ -93,7 +93,7 @@ pub struct Hpo {
     id_buckets: Vec<u32>,
     n_current: usize,
     graph: Graph,
-    /// Built on the first search: a third of the load time, and most users of a release (an
+    /// Built on the first search: about twice the load time, and most users of a release (an
     /// import validating terms, a report) never search.
     search_index: OnceLock<SearchIndex>,
     /// Each term's ancestors, found on the first request: an import validates the same few

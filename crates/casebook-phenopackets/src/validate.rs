@@ -16,10 +16,10 @@
 //!   release, which may have added it.
 
 use std::any::Any;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use casebook_hpo::{Hpo, Lookup, TermId, TermRef};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::json::{JsonField, JsonPath, Visitor};
 use crate::{
@@ -238,6 +238,8 @@ impl Checker<'_> {
     /// Duplicates, contradictions and redundancy among the phenotypic features.
     fn feature_set(&mut self, features: &[PhenotypicFeature], path: &mut JsonPath) {
         let type_path = |path: &mut JsonPath, index: usize| path.with_index(index, |path| path.join("type"));
+        // foldhash, not SipHash: one document's few dozen terms need no defence against crafted
+        // keys, and every document of an import builds this map.
         let mut first_at: HashMap<(&str, bool), usize> = HashMap::with_capacity(features.len());
         // Current HPO terms (alt ids resolved) by status, with the first index they appear at.
         let mut observed: Vec<(TermId, usize)> = Vec::new();

@@ -492,19 +492,38 @@ pub struct ObjectWriter<'a> {
 }
 
 impl ObjectWriter<'_> {
-    /// Writes a field unless it is at its default.
-    pub(crate) fn field<T: JsonField>(&mut self, key: &str, value: &T) {
+    /// Writes a field of the schema unless it is at its default.
+    pub(crate) fn field<T: JsonField>(&mut self, name: &'static str, value: &T) {
         if !value.is_default() {
-            self.member(key, value);
+            self.member(name, value);
         }
     }
 
-    /// Writes `"key": value`.
-    pub(crate) fn member<T: JsonField>(&mut self, key: &str, value: &T) {
+    /// Writes `"name": value` for a field of the schema. Its name is an identifier and needs no
+    /// escapes, so it is not looked at byte by byte: a document has a few hundred of them.
+    pub(crate) fn member<T: JsonField>(&mut self, name: &'static str, value: &T) {
+        debug_assert!(is_plain_key(name), "schema field names are identifiers: {name}");
+        self.separate();
+        self.w.out.push('"');
+        self.w.out.push_str(name);
+        self.w.out.push('"');
+        self.value(value);
+    }
+
+    /// Writes `"key": value` for a key from the document (a map's), escaped as needed.
+    pub(crate) fn entry<T: JsonField>(&mut self, key: &str, value: &T) {
+        self.separate();
+        self.w.string(key);
+        self.value(value);
+    }
+
+    fn separate(&mut self) {
         self.w.out.push(if self.empty { '{' } else { ',' });
         self.empty = false;
         self.w.newline();
-        self.w.string(key);
+    }
+
+    fn value<T: JsonField>(&mut self, value: &T) {
         self.w.out.push_str(if self.w.compact { ":" } else { ": " });
         value.write_json(self.w);
     }
@@ -891,7 +910,7 @@ impl JsonField for BTreeMap<String, String> {
     fn write_json(&self, w: &mut Writer) {
         w.object(|o| {
             for (key, value) in self {
-                o.member(key, value);
+                o.entry(key, value);
             }
         });
     }

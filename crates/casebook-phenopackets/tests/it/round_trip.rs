@@ -51,6 +51,8 @@ fn every_message_survives_a_round_trip() {
         round_trip::<TimeElement>(element);
     }
     round_trip::<File>(r#"{"uri": "file:///a.vcf", "individualToFileIdentifiers": {"P1": "S1"}, "fileAttributes": {"fileFormat": "VCF"}}"#);
+    // A map's keys come from the document and are escaped when written; field names never need it.
+    round_trip::<File>(r#"{"uri": "a", "fileAttributes": {"odd \"key\"\n": "v"}}"#);
     round_trip::<Individual>(&format!(
         r#"{{"id": "P1", "alternateIds": ["a"], "dateOfBirth": "2018-01-01T00:00:00Z", "timeAtLastEncounter": {{"age": {{"iso8601duration": "P6Y"}}}},
             "vitalStatus": {{"status": "ALIVE"}}, "sex": "FEMALE", "karyotypicSex": "XXY", "gender": {CLASS}, "taxonomy": {CLASS}}}"#

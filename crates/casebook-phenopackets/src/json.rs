@@ -35,9 +35,9 @@ impl JsonPath {
     }
 
     /// Runs `f` with the path extended by a field's name from the schema.
-    pub(crate) fn with_key<R>(&mut self, key: &'static str, f: impl FnOnce(&mut JsonPath) -> R) -> R {
+    pub(crate) fn with_field<R>(&mut self, name: &'static str, f: impl FnOnce(&mut JsonPath) -> R) -> R {
         let len = self.0.len();
-        push_field_name(&mut self.0, key);
+        push_field_name(&mut self.0, name);
         let result = f(self);
         self.0.truncate(len);
         result
@@ -99,6 +99,7 @@ fn push_key(path: &mut String, key: &str) {
     }
 }
 
+/// Whether a key can follow a dot in a JSONPath: an identifier of ASCII letters, digits and `_`.
 fn is_plain_key(key: &str) -> bool {
     let bytes = key.as_bytes();
     bytes.first().is_some_and(|first| first.is_ascii_alphabetic() || *first == b'_')
@@ -926,7 +927,7 @@ mod tests {
         for (index, expected) in
             [(0, "$.features[0].type"), (7, "$.features[7].type"), (10, "$.features[10].type"), (4096, "$.features[4096].type")]
         {
-            let joined = path.with_key("features", |path| path.with_index(index, |path| path.join("type")));
+            let joined = path.with_field("features", |path| path.with_index(index, |path| path.join("type")));
             assert_eq!(joined, expected);
         }
         assert_eq!(path.as_str(), "$", "the path is as it was after each step");

@@ -119,7 +119,7 @@ macro_rules! write_entry {
 macro_rules! walk_entry {
     (($number:literal, $json:literal, $proto:literal), $self:ident, $field:ident, $ty:ty, $path:ident, $visitor:ident) => {
         if <$ty as $crate::json::JsonField>::HOLDS_MESSAGES {
-            $path.with_key($json, |path| $crate::json::JsonField::walk(&$self.$field, path, $visitor));
+            $path.with_field($json, |path| $crate::json::JsonField::walk(&$self.$field, path, $visitor));
         }
     };
     (oneof, $self:ident, $field:ident, $ty:ty, $path:ident, $visitor:ident) => {
@@ -192,7 +192,7 @@ macro_rules! oneof {
                     $(
                         $name::$variant(value) => {
                             if <$ty as $crate::json::JsonField>::HOLDS_MESSAGES {
-                                path.with_key($json, |path| $crate::json::JsonField::walk(value, path, visitor));
+                                path.with_field($json, |path| $crate::json::JsonField::walk(value, path, visitor));
                             }
                         }
                     )*

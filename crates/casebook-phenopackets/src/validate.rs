@@ -165,15 +165,15 @@ pub fn validate_document(document: &Document, hpo: &Hpo) -> Vec<Issue> {
         Document::Phenopacket(phenopacket) => checker.phenopacket(phenopacket, &mut path, None),
         Document::Family(family) => {
             checker.container(&mut path, &family.id, family.meta_data.as_ref(), |visitor, path| {
-                path.with_key("pedigree", |path| family.pedigree.walk(path, visitor));
-                path.with_key("files", |path| family.files.walk(path, visitor));
+                path.with_field("pedigree", |path| family.pedigree.walk(path, visitor));
+                path.with_field("files", |path| family.files.walk(path, visitor));
             });
             if let Some(proband) = &family.proband {
-                path.with_key("proband", |path| checker.phenopacket(proband, path, family.meta_data.as_ref()));
+                path.with_field("proband", |path| checker.phenopacket(proband, path, family.meta_data.as_ref()));
             } else {
                 checker.require(&path, "proband", false);
             }
-            path.with_key("relatives", |path| {
+            path.with_field("relatives", |path| {
                 for (index, relative) in family.relatives.iter().enumerate() {
                     path.with_index(index, |path| checker.phenopacket(relative, path, family.meta_data.as_ref()));
                 }
@@ -181,9 +181,9 @@ pub fn validate_document(document: &Document, hpo: &Hpo) -> Vec<Issue> {
         }
         Document::Cohort(cohort) => {
             checker.container(&mut path, &cohort.id, cohort.meta_data.as_ref(), |visitor, path| {
-                path.with_key("files", |path| cohort.files.walk(path, visitor));
+                path.with_field("files", |path| cohort.files.walk(path, visitor));
             });
-            path.with_key("members", |path| {
+            path.with_field("members", |path| {
                 for (index, member) in cohort.members.iter().enumerate() {
                     path.with_index(index, |path| checker.phenopacket(member, path, cohort.meta_data.as_ref()));
                 }
@@ -222,7 +222,7 @@ impl Checker<'_> {
         let context = DocumentContext::new([meta_data]);
         let mut visitor = StructureVisitor { hpo: self.hpo, issues: &mut self.issues, context: &context, meta_data_inherited: false };
         if let Some(meta_data) = meta_data {
-            path.with_key("metaData", |path| meta_data.walk(path, &mut visitor));
+            path.with_field("metaData", |path| meta_data.walk(path, &mut visitor));
         }
         walk_rest(&mut visitor, path);
     }
@@ -232,7 +232,7 @@ impl Checker<'_> {
         let mut visitor =
             StructureVisitor { hpo: self.hpo, issues: &mut self.issues, context: &context, meta_data_inherited: container.is_some() };
         phenopacket.walk(path, &mut visitor);
-        path.with_key("phenotypicFeatures", |path| self.feature_set(&phenopacket.phenotypic_features, path));
+        path.with_field("phenotypicFeatures", |path| self.feature_set(&phenopacket.phenotypic_features, path));
     }
 
     /// Duplicates, contradictions and redundancy among the phenotypic features.

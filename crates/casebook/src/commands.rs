@@ -71,6 +71,13 @@ async fn open(database: &DatabaseArgs) -> anyhow::Result<Store> {
     Ok(Store::connect(&url).await?)
 }
 
+/// The registry for an import, which does one thing at a time: with a single connection, a large
+/// import into SQLite can bypass the write-ahead log ([`Store::connect_single`]).
+async fn open_for_import(database: &DatabaseArgs) -> anyhow::Result<Store> {
+    let url = DatabaseUrl::parse(&database.database)?;
+    Ok(Store::connect_single(&url).await?)
+}
+
 /// A progress bar on a terminal; hidden when output is piped or in CI.
 fn progress_bar(message: &'static str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -108,7 +115,7 @@ async fn import(path: &Path, database: &DatabaseArgs) -> anyhow::Result<Outcome>
         Err(other) => return Err(other.into()),
     };
     print_findings(&folder.findings);
-    let store = open(database).await?;
+    let store = open_for_import(database).await?;
     let summary =
         store.import_study(&folder.study, &folder.patients, &cli_actor()).await.with_context(|| format!("importing {}", path.display()))?;
     store.close().await;
@@ -175,7 +182,7 @@ async fn export(study: Option<&str>, format: &str, out: &Path, database: &Databa
 
 /// Imports phenopackets into a study that is already in the registry.
 async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&str>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
-    let store = open(database).await?;
+    let store = open_for_import(database).await?;
     let study_id = resolve_study(&store, study).await?;
     let study = store.load_study(&study_id).await?;
     let center = match center {

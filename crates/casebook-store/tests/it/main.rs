@@ -3,6 +3,7 @@
 
 mod audit;
 mod fixtures;
+mod large_imports;
 mod reference_study;
 mod registry;
 mod workflow;

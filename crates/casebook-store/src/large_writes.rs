@@ -10,9 +10,11 @@
 //! transactions"): pages then go straight into the file, and the journal holds only the earlier
 //! content of the pages the import changes.
 //!
-//! SQLite leaves write-ahead-log mode only when no other connection has the file open (it
-//! answers "database is locked" at once); the import then runs in the log as before, since the
-//! others may be readers it must not block. Either way the import is one transaction, and just as
+//! Only a store opened with [`crate::Store::connect_single`] tries it: a server's store keeps
+//! its connections in the log, where readers are never blocked. And SQLite leaves
+//! write-ahead-log mode only when no other connection has the file open (it answers "database is
+//! locked" at once); the import then runs in the log as before, since the others may be readers
+//! it must not block. Either way the import is one transaction, and just as
 //! durable. After it, committed or not, the connection returns to the log; should that fail, the
 //! connection is closed, and every connection opened later sets the log again
 //! ([`crate::Store::connect`]).

@@ -291,13 +291,16 @@ pub mod tokens;
 #[derive(Clone)]
 pub struct Store {
     db: Db,
+    /// Opened by [`Store::connect_single`]: nothing else of this program uses the registry
+    /// while it imports, so an import may take the file for itself (`large_writes.rs`).
+    single: bool,
 }
 
 impl Store {
     /// Opens the registry at `url`, creating a SQLite file if it does not exist, and brings its
     /// tables up to date with the migrations embedded in this binary.
     pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
-        Store::connect_with(url, 4).await
+        Store::connect_with(url, false).await
     }
 
     /// [`Store::connect`] for a run that does one thing at a time, such as an import from the
@@ -306,10 +309,10 @@ impl Store {
     /// to a connection alone with the file): about a third of the time of a 100,000-patient
     /// import went to the log's second copy (see `large_writes.rs`).
     pub async fn connect_single(url: &DatabaseUrl) -> Result<Store, StoreError> {
-        Store::connect_with(url, 1).await
+        Store::connect_with(url, true).await
     }
 
-    async fn connect_with(url: &DatabaseUrl, sqlite_connections: u32) -> Result<Store, StoreError> {
+    async fn connect_with(url: &DatabaseUrl, single: bool) -> Result<Store, StoreError> {
         let connect_error = |source| StoreError::Connect { url: url.redacted(), source };
         let db = match url.backend() {
             Backend::Sqlite => {
@@ -327,7 +330,13 @@ impl Store {
                     .pragma("page_size", "65536")
                     .pragma("cache_size", "-65536")
                     .busy_timeout(Duration::from_secs(10));
-                Db::Sqlite(SqlitePoolOptions::new().max_connections(sqlite_connections).connect_with(options).await.map_err(connect_error)?)
+                Db::Sqlite(
+                    SqlitePoolOptions::new()
+                        .max_connections(if single { 1 } else { 4 })
+                        .connect_with(options)
+                        .await
+                        .map_err(connect_error)?,
+                )
             }
             Backend::Postgres => Db::Postgres(
                 PgPoolOptions::new()
@@ -342,7 +351,7 @@ impl Store {
             Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
             Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
         }
-        Ok(Store { db })
+        Ok(Store { db, single })
     }
 
     /// Which engine this store runs on.
@@ -367,6 +376,9 @@ impl Store {
     /// configuration is new or changed, a `create` event for each new patient (version 1 and the
     /// SHA-256 of its record), and for each replaced patient an `import` event (version and
     /// SHA-256 before and after) followed by one `update` event per changed field.
+    ///
+    /// On SQLite, a store opened with [`Store::connect_single`] writes the import through a
+    /// rollback journal when it can, not through the write-ahead log (`large_writes.rs`).
     pub async fn import_study(&self, study: &Study, patients: &[Patient], actor: &Actor) -> Result<ImportSummary, StoreError> {
         let summary = self.import_from(study, PatientSource::AtHand(Some(patients)), actor).await?;
         Ok(summary.expect("patients at hand always finish"))
@@ -391,7 +403,7 @@ impl Store {
         let backend = self.backend();
         with_db!(&self.db, |pool| {
             let mut connection = pool.acquire().await.doing("opening a connection for the import")?;
-            let prepared = connection.before_large_write().await;
+            let prepared = self.single && connection.before_large_write().await;
             let imported = async {
                 let mut summary = ImportSummary::default();
                 let mut tx = begin_audited!(connection, backend);

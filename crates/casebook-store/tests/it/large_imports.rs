@@ -1,6 +1,6 @@
-//! How an import writes to a SQLite registry: through a rollback journal when its connection is
-//! alone with the file, through the write-ahead log (readers going on beside it) when it is not,
-//! and the registry back in write-ahead-log mode after it either way.
+//! How an import writes to a SQLite registry: through a rollback journal when its store was opened
+//! for it alone and its connection is alone with the file, through the write-ahead log (readers
+//! going on beside it) otherwise, and the registry back in write-ahead-log mode after it.
 
 use std::path::{Path, PathBuf};
 

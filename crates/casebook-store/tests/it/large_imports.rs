@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use casebook_store::testing::TestDb;
-use casebook_store::{EncodedRecord, Incoming, Store};
-use tokio::sync::mpsc::Sender;
+use casebook_store::{EncodedRecord, ImportSummary, Incoming, Store, StoreError};
 
 use crate::fixtures::{patient, small_study, tester};
 
@@ -20,14 +19,32 @@ fn beside(registry: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(format!("{}{suffix}", registry.display()))
 }
 
-/// Sends two batches of one patient each and returns once the store has written the first: with
-/// a channel of one place, the third send goes through only after the store took the second
-/// batch, and it takes a batch only after it stored the one before.
-async fn send_two_batches_and_wait(sender: &Sender<Incoming>) {
-    for pseudonym in ["P-01", "P-02"] {
-        sender.send(Incoming::Records(vec![EncodedRecord::new(patient(pseudonym, "A"))])).await.unwrap();
-    }
-    sender.send(Incoming::Records(Vec::new())).await.unwrap();
+/// Imports two patients into `store` by a streamed import, runs `during` once the store has
+/// written the first of them, then lets the import finish or, when `finish` is false, stops it
+/// as a reader that found an error in a later file does. Gives the import's answer and what
+/// `during` gave.
+async fn import_two_watching<T>(
+    store: &Store,
+    finish: bool,
+    during: impl AsyncFnOnce() -> T,
+) -> (Result<Option<ImportSummary>, StoreError>, T) {
+    let (sender, mut incoming) = tokio::sync::mpsc::channel(1);
+    let (study, actor) = (small_study(), tester());
+    let importing = store.import_study_streamed(&study, &mut incoming, &actor);
+    let watching = async move {
+        // With a channel of one place, the third send goes through only after the store took the
+        // second batch, and it takes a batch only after it stored the one before.
+        for pseudonym in ["P-01", "P-02"] {
+            sender.send(Incoming::Records(vec![EncodedRecord::new(patient(pseudonym, "A"))])).await.unwrap();
+        }
+        sender.send(Incoming::Records(Vec::new())).await.unwrap();
+        let seen = during().await;
+        if finish {
+            sender.send(Incoming::Finish).await.unwrap();
+        }
+        seen
+    };
+    tokio::join!(importing, watching)
 }
 
 #[tokio::test]
@@ -38,18 +55,10 @@ async fn an_import_alone_with_the_file_writes_through_a_rollback_journal_and_lea
     assert_eq!(header_journal_byte(&registry), 2, "a registry is created with a write-ahead log");
     let store = Store::connect_single(&db.url).await.unwrap();
 
-    let (sender, mut incoming) = tokio::sync::mpsc::channel(1);
-    let (study, actor) = (small_study(), tester());
-    let importing = store.import_study_streamed(&study, &mut incoming, &actor);
-    let watching = async {
-        send_two_batches_and_wait(&sender).await;
-        let seen = (header_journal_byte(&registry), beside(&registry, "-journal").exists());
-        sender.send(Incoming::Finish).await.unwrap();
-        seen
-    };
-    let (imported, (header_during, journal_during)) = tokio::join!(importing, watching);
+    let (imported, during) =
+        import_two_watching(&store, true, async || (header_journal_byte(&registry), beside(&registry, "-journal").exists())).await;
     assert_eq!(imported.unwrap().expect("finished").created, 2);
-    assert_eq!((header_during, journal_during), (1, true), "during the import: a rollback journal beside the file");
+    assert_eq!(during, (1, true), "during the import: a rollback journal beside the file");
 
     assert_eq!(header_journal_byte(&registry), 2, "after the import the write-ahead log is on again");
     assert!(!beside(&registry, "-journal").exists(), "no journal is left behind");
@@ -68,18 +77,11 @@ async fn an_import_beside_another_connection_keeps_the_log_and_the_other_reads_o
     assert_eq!(reader.load_patients("small").await.unwrap().len(), 1);
     let store = Store::connect_single(&db.url).await.unwrap();
 
-    let (sender, mut incoming) = tokio::sync::mpsc::channel(1);
-    let (study, actor) = (small_study(), tester());
-    let importing = store.import_study_streamed(&study, &mut incoming, &actor);
-    let watching = async {
-        send_two_batches_and_wait(&sender).await;
-        let journal_during = beside(&registry, "-journal").exists();
+    let (imported, (journal_during, read_during)) = import_two_watching(&store, true, async || {
         // Not blocked by the import, and not shown its uncommitted patients.
-        let read_during = reader.load_patients("small").await.unwrap().len();
-        sender.send(Incoming::Finish).await.unwrap();
-        (journal_during, read_during)
-    };
-    let (imported, (journal_during, read_during)) = tokio::join!(importing, watching);
+        (beside(&registry, "-journal").exists(), reader.load_patients("small").await.unwrap().len())
+    })
+    .await;
     assert_eq!(imported.unwrap().expect("finished").created, 2);
     assert!(!journal_during, "beside another connection the import stays in the write-ahead log");
     assert_eq!(read_during, 1);
@@ -97,17 +99,7 @@ async fn an_import_through_a_rollback_journal_that_stops_early_writes_nothing() 
     db.store.clone().close().await;
     let store = Store::connect_single(&db.url).await.unwrap();
 
-    let (sender, mut incoming) = tokio::sync::mpsc::channel(1);
-    let (study, actor) = (small_study(), tester());
-    let importing = store.import_study_streamed(&study, &mut incoming, &actor);
-    let watching = async {
-        send_two_batches_and_wait(&sender).await;
-        let journal_during = beside(&registry, "-journal").exists();
-        // The reader found an error in a later file.
-        drop(sender);
-        journal_during
-    };
-    let (imported, journal_during) = tokio::join!(importing, watching);
+    let (imported, journal_during) = import_two_watching(&store, false, async || beside(&registry, "-journal").exists()).await;
     assert!(journal_during, "the import ran through a rollback journal");
     assert_eq!(imported.unwrap(), None);
 

@@ -14,10 +14,11 @@
 //! its connections in the log, where readers are never blocked. And SQLite leaves
 //! write-ahead-log mode only when no other connection has the file open (it answers "database is
 //! locked" at once); the import then runs in the log as before, since the others may be readers
-//! it must not block. Either way the import is one transaction, and just as
-//! durable. After it, committed or not, the connection returns to the log; should that fail, the
-//! connection is closed, and every connection opened later sets the log again
-//! ([`crate::Store::connect`]).
+//! it must not block. Either way the import is one transaction, and just as durable. After it,
+//! committed or not, the connection returns to the log; should that fail, the connection is
+//! closed, and every connection opened later sets the log again ([`crate::Store::connect`]).
+//! A program that opens the registry during such an import waits for it (up to the busy timeout
+//! of ten seconds) before it can set the log.
 
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};

@@ -17,8 +17,10 @@
 //! it must not block. Either way the import is one transaction, and just as durable. After it,
 //! committed or not, the connection returns to the log; should that fail, the connection is
 //! closed, and every connection opened later sets the log again ([`crate::Store::connect`]).
-//! A program that opens the registry during such an import waits for it (up to the busy timeout
-//! of ten seconds) before it can set the log.
+//! A program that opens the registry during such an import waits for it, as for any writer, up
+//! to the busy timeout of ten seconds (SQLite itself would refuse at once to set the log; see
+//! `open_sqlite_pool`). A server's store never meets such an import: it always holds the file
+//! open, so an import beside it stays in the log.
 
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};

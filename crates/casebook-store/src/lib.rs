@@ -329,14 +329,16 @@ impl Store {
                     // it is used. Both made a 1,508-record import 70 ms faster (BENCHMARKS.md).
                     .pragma("page_size", "65536")
                     .pragma("cache_size", "-65536")
-                    .busy_timeout(Duration::from_secs(10));
-                Db::Sqlite(
-                    SqlitePoolOptions::new()
-                        .max_connections(if single { 1 } else { 4 })
-                        .connect_with(options)
-                        .await
-                        .map_err(connect_error)?,
-                )
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT);
+                let pool = if single {
+                    SqlitePoolOptions::new().max_connections(1)
+                } else {
+                    // A store shared by many (the server's) always holds the file open, so that
+                    // an import beside it stays in the write-ahead log and never blocks its
+                    // readers (`large_writes.rs`).
+                    SqlitePoolOptions::new().max_connections(4).min_connections(1).max_lifetime(None)
+                };
+                Db::Sqlite(open_sqlite_pool(pool, options).await.map_err(connect_error)?)
             }
             Backend::Postgres => Db::Postgres(
                 PgPoolOptions::new()
@@ -856,6 +858,29 @@ fn encode_records(patients: &[Patient]) -> Vec<EncodedRecord> {
 /// `INSERT` of `rows` new patients at version 1, five parameters per row: study, pseudonym,
 /// center, native JSON and its SHA-256. SQLite gets plain `?` placeholders: it looks numbered
 /// ones up by a linear search for every bound value, which made binding a batch quadratic.
+/// How long a SQLite connection waits for another program's write before it gives up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens a SQLite pool, waiting, as for any other writer, while another program imports through
+/// a rollback journal (`large_writes.rs`): SQLite then refuses at once, without waiting out the
+/// busy timeout, to put a new connection in write-ahead-log mode.
+async fn open_sqlite_pool(pool: SqlitePoolOptions, options: SqliteConnectOptions) -> Result<SqlitePool, sqlx::Error> {
+    let deadline = std::time::Instant::now() + SQLITE_BUSY_TIMEOUT;
+    loop {
+        match pool.clone().connect_with(options.clone()).await {
+            Err(sqlx::Error::Database(error)) if is_sqlite_busy(error.code().as_deref()) && std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            opened => return opened,
+        }
+    }
+}
+
+/// SQLITE_BUSY, or one of its extended codes (the primary code is the low byte).
+fn is_sqlite_busy(code: Option<&str>) -> bool {
+    code.and_then(|code| code.parse::<i32>().ok()).is_some_and(|code| code & 0xff == 5)
+}
+
 fn insert_patients_statement(backend: Backend, rows: usize) -> String {
     let mut sql = String::from("INSERT INTO patient (study_id, pseudonym, center_id, version, record_json, record_sha256) VALUES ");
     for row in 0..rows {

@@ -1,6 +1,7 @@
 //! How an import writes to a SQLite registry: through a rollback journal when its store was opened
 //! for it alone and its connection is alone with the file, through the write-ahead log (readers
-//! going on beside it) otherwise, and the registry back in write-ahead-log mode after it.
+//! going on beside it) otherwise, and the registry back in write-ahead-log mode after it. A
+//! program that opens the registry meanwhile waits for the import.
 
 use std::path::{Path, PathBuf};
 
@@ -106,6 +107,28 @@ async fn an_import_through_a_rollback_journal_that_stops_early_writes_nothing() 
     assert!(store.studies().await.unwrap().is_empty(), "nothing of the import stays");
     assert_eq!(header_journal_byte(&registry), 2, "the write-ahead log is on again after a rollback too");
     assert!(!beside(&registry, "-journal").exists());
+    store.close().await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_program_that_opens_the_registry_during_a_journaled_import_waits_for_it() {
+    let db = TestDb::sqlite().await;
+    db.store.clone().close().await;
+    let store = Store::connect_single(&db.url).await.unwrap();
+
+    let url = db.url.clone();
+    let (imported, (waiting, opening)) = import_two_watching(&store, true, async || {
+        let opening = tokio::spawn(async move { Store::connect(&url).await });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        (!opening.is_finished(), opening)
+    })
+    .await;
+    assert_eq!(imported.unwrap().expect("finished").created, 2);
+    assert!(waiting, "SQLite refuses at once to set the write-ahead log during the import; the store waits");
+    let other = opening.await.unwrap().expect("the registry opens once the import is done");
+    assert_eq!(other.load_patients("small").await.unwrap().len(), 2);
+    other.close().await;
     store.close().await;
     db.finish().await;
 }

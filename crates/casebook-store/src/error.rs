@@ -18,6 +18,17 @@ pub enum StoreError {
         /// The driver's error.
         source: sqlx::Error,
     },
+    /// A SQLite registry stayed busy with another program's write, such as a large import, for
+    /// longer than opening it waits.
+    #[error(
+        "the registry at {url} is busy: another program (an import, perhaps) has been writing to it for more than {waited_seconds} seconds; try again when it has finished"
+    )]
+    Busy {
+        /// The URL, as in [`StoreError::Connect`].
+        url: String,
+        /// How long opening waited.
+        waited_seconds: u64,
+    },
     /// An embedded migration failed, or the database has migrations this binary does not know.
     #[error("cannot bring the registry's tables up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

@@ -338,7 +338,10 @@ impl Store {
                     // readers (`large_writes.rs`).
                     SqlitePoolOptions::new().max_connections(4).min_connections(1).max_lifetime(None)
                 };
-                Db::Sqlite(open_sqlite_pool(pool, options).await.map_err(connect_error)?)
+                Db::Sqlite(open_sqlite_pool(pool, options).await.map_err(|source| match is_sqlite_busy(&source) {
+                    true => StoreError::Busy { url: url.redacted(), waited_seconds: SQLITE_BUSY_TIMEOUT.as_secs() },
+                    false => connect_error(source),
+                })?)
             }
             Backend::Postgres => Db::Postgres(
                 PgPoolOptions::new()
@@ -868,7 +871,7 @@ async fn open_sqlite_pool(pool: SqlitePoolOptions, options: SqliteConnectOptions
     let deadline = std::time::Instant::now() + SQLITE_BUSY_TIMEOUT;
     loop {
         match pool.clone().connect_with(options.clone()).await {
-            Err(sqlx::Error::Database(error)) if is_sqlite_busy(error.code().as_deref()) && std::time::Instant::now() < deadline => {
+            Err(error) if is_sqlite_busy(&error) && std::time::Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
             opened => return opened,
@@ -877,8 +880,12 @@ async fn open_sqlite_pool(pool: SqlitePoolOptions, options: SqliteConnectOptions
 }
 
 /// SQLITE_BUSY, or one of its extended codes (the primary code is the low byte).
-fn is_sqlite_busy(code: Option<&str>) -> bool {
-    code.and_then(|code| code.parse::<i32>().ok()).is_some_and(|code| code & 0xff == 5)
+fn is_sqlite_busy(error: &sqlx::Error) -> bool {
+    let code = match error {
+        sqlx::Error::Database(error) => error.code().and_then(|code| code.parse::<i32>().ok()),
+        _ => None,
+    };
+    code.is_some_and(|code| code & 0xff == 5)
 }
 
 fn insert_patients_statement(backend: Backend, rows: usize) -> String {

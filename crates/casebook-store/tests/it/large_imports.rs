@@ -132,3 +132,18 @@ async fn a_program_that_opens_the_registry_during_a_journaled_import_waits_for_i
     store.close().await;
     db.finish().await;
 }
+
+/// Takes the ten seconds that opening waits.
+#[tokio::test]
+async fn a_registry_busy_for_longer_than_opening_waits_is_called_busy() {
+    let db = TestDb::sqlite().await;
+    db.store.clone().close().await;
+    let store = Store::connect_single(&db.url).await.unwrap();
+
+    let (imported, opened) = import_two_watching(&store, true, async || Store::connect(&db.url).await.map(|_| ())).await;
+    assert_eq!(imported.unwrap().expect("finished").created, 2);
+    let error = opened.expect_err("the import outlasts the wait");
+    assert!(matches!(error, StoreError::Busy { waited_seconds: 10, .. }), "{error:?}");
+    store.close().await;
+    db.finish().await;
+}

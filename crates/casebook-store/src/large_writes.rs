@@ -19,8 +19,9 @@
 //! closed, and every connection opened later sets the log again ([`crate::Store::connect`]).
 //! A program that opens the registry during such an import waits for it, as for any writer, up
 //! to the busy timeout of ten seconds (SQLite itself would refuse at once to set the log; see
-//! `open_sqlite_pool`), and is then told the registry is busy ([`crate::StoreError::Busy`]). A server's store never meets such an import: it always holds the file
-//! open, so an import beside it stays in the log.
+//! `open_sqlite_pool`), and is then told the registry is busy ([`crate::StoreError::Busy`]).
+//! A server's store never meets such an import: it always holds the file open, so an import
+//! beside it stays in the log.
 
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};

@@ -338,9 +338,12 @@ impl Store {
                     // readers (`large_writes.rs`).
                     SqlitePoolOptions::new().max_connections(4).min_connections(1).max_lifetime(None)
                 };
-                Db::Sqlite(open_sqlite_pool(pool, options).await.map_err(|source| match is_sqlite_busy(&source) {
-                    true => StoreError::Busy { url: url.redacted(), waited_seconds: SQLITE_BUSY_TIMEOUT.as_secs() },
-                    false => connect_error(source),
+                Db::Sqlite(open_sqlite_pool(pool, options).await.map_err(|source| {
+                    if is_sqlite_busy(&source) {
+                        StoreError::Busy { url: url.redacted(), waited_seconds: SQLITE_BUSY_TIMEOUT.as_secs() }
+                    } else {
+                        connect_error(source)
+                    }
                 })?)
             }
             Backend::Postgres => Db::Postgres(

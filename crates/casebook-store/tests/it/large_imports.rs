@@ -20,6 +20,16 @@ fn beside(registry: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(format!("{}{suffix}", registry.display()))
 }
 
+/// A fresh registry with its shared store closed, opened anew for one importer
+/// ([`Store::connect_single`]), and the registry file.
+async fn registry_for_one_importer() -> (TestDb, PathBuf, Store) {
+    let db = TestDb::sqlite().await;
+    let registry = db.sqlite_path().unwrap();
+    db.store.clone().close().await;
+    let store = Store::connect_single(&db.url).await.unwrap();
+    (db, registry, store)
+}
+
 /// Imports two patients into `store` by a streamed import, runs `during` once the store has
 /// written the first of them, then lets the import finish or, when `finish` is false, stops it
 /// as a reader that found an error in a later file does. Gives the import's answer and what
@@ -50,11 +60,8 @@ async fn import_two_watching<T>(
 
 #[tokio::test]
 async fn an_import_alone_with_the_file_writes_through_a_rollback_journal_and_leaves_the_log_on() {
-    let db = TestDb::sqlite().await;
-    let registry = db.sqlite_path().unwrap();
-    db.store.clone().close().await;
+    let (db, registry, store) = registry_for_one_importer().await;
     assert_eq!(header_journal_byte(&registry), 2, "a registry is created with a write-ahead log");
-    let store = Store::connect_single(&db.url).await.unwrap();
 
     let (imported, during) =
         import_two_watching(&store, true, async || (header_journal_byte(&registry), beside(&registry, "-journal").exists())).await;
@@ -95,10 +102,7 @@ async fn an_import_beside_another_connection_keeps_the_log_and_the_other_reads_o
 
 #[tokio::test]
 async fn an_import_through_a_rollback_journal_that_stops_early_writes_nothing() {
-    let db = TestDb::sqlite().await;
-    let registry = db.sqlite_path().unwrap();
-    db.store.clone().close().await;
-    let store = Store::connect_single(&db.url).await.unwrap();
+    let (db, registry, store) = registry_for_one_importer().await;
 
     let (imported, journal_during) = import_two_watching(&store, false, async || beside(&registry, "-journal").exists()).await;
     assert!(journal_during, "the import ran through a rollback journal");
@@ -113,9 +117,7 @@ async fn an_import_through_a_rollback_journal_that_stops_early_writes_nothing() 
 
 #[tokio::test]
 async fn a_program_that_opens_the_registry_during_a_journaled_import_waits_for_it() {
-    let db = TestDb::sqlite().await;
-    db.store.clone().close().await;
-    let store = Store::connect_single(&db.url).await.unwrap();
+    let (db, _, store) = registry_for_one_importer().await;
 
     let url = db.url.clone();
     let (imported, (waiting, opening)) = import_two_watching(&store, true, async || {
@@ -136,9 +138,7 @@ async fn a_program_that_opens_the_registry_during_a_journaled_import_waits_for_i
 /// Takes the ten seconds that opening waits.
 #[tokio::test]
 async fn a_registry_busy_for_longer_than_opening_waits_is_called_busy() {
-    let db = TestDb::sqlite().await;
-    db.store.clone().close().await;
-    let store = Store::connect_single(&db.url).await.unwrap();
+    let (db, _, store) = registry_for_one_importer().await;
 
     let (imported, opened) = import_two_watching(&store, true, async || Store::connect(&db.url).await.map(|_| ())).await;
     assert_eq!(imported.unwrap().expect("finished").created, 2);

@@ -296,6 +296,17 @@ pub struct Store {
     single: bool,
 }
 
+/// SQLite's page cache per connection (negative: in KiB). A shared store's connections write
+/// through the write-ahead log, where a transaction larger than SQLite's default 2 MiB cache
+/// spills pages into the log before its commit and writes them twice: 64 MiB made a 1,508-record
+/// import 70 ms faster (BENCHMARKS.md). A single store's import writes through a rollback
+/// journal when it can, where pages spilled before the commit go straight into the file, once:
+/// there a large cache only holds new pages until the commit, and every megabyte of it is memory
+/// the kernel must find and zero. 8 rather than 64 MiB took a 10,000-file import from 178 to
+/// 122 MiB and 18,000 page faults to 3,700, and made it no slower.
+const SHARED_CACHE: &str = "-65536";
+const IMPORT_CACHE: &str = "-8192";
+
 impl Store {
     /// Opens the registry at `url`, creating a SQLite file if it does not exist, and brings its
     /// tables up to date with the migrations embedded in this binary.
@@ -324,11 +335,8 @@ impl Store {
                     // A record is about 7 KB: with 64 KiB pages (SQLite's largest; it takes
                     // 4 KiB unless told, and only a new file takes the setting) an import commits
                     // and checkpoints a sixteenth of the pages and one page holds several records.
-                    // A transaction larger than SQLite's default 2 MiB cache spills pages into
-                    // the log before its commit and writes them twice; the cache only grows as
-                    // it is used. Both made a 1,508-record import 70 ms faster (BENCHMARKS.md).
                     .pragma("page_size", "65536")
-                    .pragma("cache_size", "-65536")
+                    .pragma("cache_size", if single { IMPORT_CACHE } else { SHARED_CACHE })
                     .busy_timeout(SQLITE_BUSY_TIMEOUT);
                 let pool = if single {
                     SqlitePoolOptions::new().max_connections(1)

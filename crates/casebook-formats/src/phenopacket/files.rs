@@ -42,11 +42,15 @@ pub struct PhenopacketImport {
 ///
 /// Files are read, parsed, checked and mapped on every core; duplicates and findings come out as
 /// a one-by-one reading gives them.
-pub fn stream_phenopackets(
+///
+/// `hpo` gives the release the files are checked against. It is first called on a reading
+/// thread once a file has been parsed, so that the release can still be loading (the first
+/// [`Hpo::embedded`]) while the files are listed and the first ones parsed.
+pub fn stream_phenopackets<'h>(
     path: &Path,
     study: &Study,
     center: &Slug,
-    hpo: &Hpo,
+    hpo: &(dyn Fn() -> &'h Hpo + Sync),
     progress: &mut dyn FnMut(usize, usize),
     deliver: &mut dyn FnMut(EncodedRecord) -> bool,
 ) -> Result<PhenopacketImport, FormatError> {
@@ -127,7 +131,13 @@ struct MappedFile {
 
 /// Reads, parses, checks and maps input `index`: everything about one file that does not depend
 /// on the others.
-fn read_phenopacket(inputs: &Inputs, index: usize, study: &Study, center: &Slug, hpo: &Hpo) -> Result<PhenopacketFile, FormatError> {
+fn read_phenopacket<'h>(
+    inputs: &Inputs,
+    index: usize,
+    study: &Study,
+    center: &Slug,
+    hpo: &(dyn Fn() -> &'h Hpo + Sync),
+) -> Result<PhenopacketFile, FormatError> {
     let name = inputs.name(index);
     let text = inputs.text(index)?;
     let phenopacket = match Phenopacket::from_json(&text) {
@@ -143,7 +153,7 @@ fn read_phenopacket(inputs: &Inputs, index: usize, study: &Study, center: &Slug,
     drop(text);
     // The schema's further rules (labels, prefixes, obsolete terms) are reported, not enforced:
     // published phenopackets predate the HPO release Casebook ships.
-    let findings = validate(&phenopacket, hpo)
+    let findings = validate(&phenopacket, hpo())
         .into_iter()
         .map(|issue| {
             Finding::new(

@@ -24,7 +24,7 @@ fn the_reference_study_survives_a_round_trip_through_phenopackets() {
     assert_eq!(write_phenopackets(&zip, &folder.study, &folder.patients, "2026-01-01T00:00:00Z", "2025-01-16").unwrap(), 7);
     let center = folder.study.centers[0].id.clone();
     let mut patients = Vec::new();
-    let import = stream_phenopackets(&zip, &folder.study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |record| {
+    let import = stream_phenopackets(&zip, &folder.study, &center, &Hpo::embedded, &mut |_, _| {}, &mut |record| {
         patients.push(record.patient().clone());
         true
     })
@@ -137,7 +137,7 @@ fn stream_records(dir: &std::path::Path) -> (Vec<EncodedRecord>, Result<Phenopac
     let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
     let center = Slug::parse("center", "IT1").unwrap();
     let mut delivered = Vec::new();
-    let read = stream_phenopackets(dir, &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |record| {
+    let read = stream_phenopackets(dir, &study, &center, &Hpo::embedded, &mut |_, _| {}, &mut |record| {
         delivered.push(record);
         true
     });
@@ -150,7 +150,7 @@ fn stream(dir: &std::path::Path, keep_going: impl Fn(usize) -> bool) -> (Vec<Str
     let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
     let center = Slug::parse("center", "IT1").unwrap();
     let mut delivered = Vec::new();
-    let read = stream_phenopackets(dir, &study, &center, Hpo::embedded(), &mut |_, _| {}, &mut |record| {
+    let read = stream_phenopackets(dir, &study, &center, &Hpo::embedded, &mut |_, _| {}, &mut |record| {
         delivered.push(record.patient().pseudonym.to_string());
         keep_going(delivered.len())
     });

@@ -89,6 +89,14 @@ fn progress_bar(message: &'static str) -> ProgressBar {
     bar
 }
 
+/// Moves a progress bar to `done` of `total` files.
+fn advance(bar: &ProgressBar) -> impl FnMut(usize, usize) + '_ {
+    |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }
+}
+
 /// Prints findings, errors first. Returns how many errors there were.
 fn print_findings(findings: &[Finding]) -> usize {
     let mut sorted: Vec<&Finding> = findings.iter().collect();
@@ -101,10 +109,7 @@ fn print_findings(findings: &[Finding]) -> usize {
 
 async fn import(path: &Path, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
     let bar = progress_bar("Checking");
-    let read = read_study_folder_reporting(path, &mut |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    });
+    let read = read_study_folder_reporting(path, &mut advance(&bar));
     bar.finish_and_clear();
     let folder = match read {
         Ok(folder) => folder,
@@ -206,11 +211,7 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
         tokio::task::spawn_blocking(move || {
             let mut batch = Vec::with_capacity(PATIENTS_PER_BATCH);
             let send_batch = |batch: &mut Vec<EncodedRecord>| sender.blocking_send(Incoming::Records(std::mem::take(batch))).is_ok();
-            let progress = &mut |done, total| {
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
-            };
-            let read = stream_phenopackets(&path, &study, &center, &Hpo::embedded, progress, &mut |record| {
+            let read = stream_phenopackets(&path, &study, &center, &Hpo::embedded, &mut advance(&bar), &mut |record| {
                 batch.push(record);
                 batch.len() < PATIENTS_PER_BATCH || send_batch(&mut batch)
             });
@@ -301,7 +302,9 @@ fn generic_path(path: &str) -> String {
 
 /// Checks phenopackets: the schema, then phenopacket-tools' rules against the vendored HPO.
 fn validate_phenopackets(path: &Path) -> anyhow::Result<Outcome> {
-    let report = casebook_formats::phenopacket::files::validate_phenopackets(path, Hpo::embedded())?;
+    let bar = progress_bar("Checking");
+    let report = casebook_formats::phenopacket::files::validate_phenopackets(path, Hpo::embedded(), &mut advance(&bar))?;
+    bar.finish_and_clear();
     print_findings(&report.findings);
     let errors = report.findings.iter().filter(|f| f.is_error()).count();
     println!("{}: {} phenopacket file(s), {errors} error(s), {} warning(s)", path.display(), report.files, report.findings.len() - errors);

@@ -381,34 +381,56 @@ pub struct PhenopacketCheck {
 
 /// Checks every phenopacket of a file, folder or zip: the schema's JSON mapping, then the
 /// phenopacket-tools rules against the vendored HPO (errors and warnings as the rules define).
-pub fn validate_phenopackets(path: &Path, hpo: &Hpo) -> Result<PhenopacketCheck, FormatError> {
+/// Files are checked on every core; findings come out in file order. `progress` is called with
+/// the number of files checked so far and their total.
+pub fn validate_phenopackets(path: &Path, hpo: &Hpo, progress: &mut dyn FnMut(usize, usize)) -> Result<PhenopacketCheck, FormatError> {
     let inputs = Inputs::of(path)?;
     let mut findings = Vec::new();
-    for index in 0..inputs.len() {
-        let (name, text) = (inputs.name(index), inputs.text(index)?);
-        let diagnostic = |level, path: &str, rule: &str, message: String| {
-            Finding::new(
-                name,
-                Diagnostic { level, path: path.trim_start_matches("$.").to_string(), rule: rule.into(), message, source: None },
-            )
-        };
-        match casebook_phenopackets::Document::from_json(&text) {
-            Ok(document) => {
-                for phenopacket in document.phenopackets() {
-                    for issue in validate(phenopacket, hpo) {
-                        let level = match issue.level {
-                            casebook_phenopackets::Level::Error => Level::Error,
-                            casebook_phenopackets::Level::Warning => Level::Warning,
-                        };
-                        findings.push(diagnostic(level, &issue.path, issue.rule.id(), issue.message));
-                    }
-                }
+    let mut unreadable = None;
+    on_every_core(
+        inputs.len(),
+        progress,
+        |index| check_phenopacket_file(&inputs, index, hpo),
+        |_, checked| match checked {
+            Ok(file_findings) => {
+                findings.extend(file_findings);
+                true
             }
-            Err(PhenopacketsError::Invalid { errors }) => {
-                findings.extend(errors.iter().map(|e| diagnostic(Level::Error, &e.path, "invalid-phenopacket", e.reason.to_string())))
+            Err(error) => {
+                unreadable = Some(error);
+                false
             }
-            Err(other) => findings.push(diagnostic(Level::Error, "", "invalid-json", other.to_string())),
-        }
+        },
+    );
+    match unreadable {
+        Some(error) => Err(error),
+        None => Ok(PhenopacketCheck { files: inputs.len(), findings }),
     }
-    Ok(PhenopacketCheck { files: inputs.len(), findings })
+}
+
+/// The findings of input `index`: its schema errors, or the rules' errors and warnings for each
+/// phenopacket it holds.
+fn check_phenopacket_file(inputs: &Inputs, index: usize, hpo: &Hpo) -> Result<Vec<Finding>, FormatError> {
+    let (name, text) = (inputs.name(index), inputs.text(index)?);
+    let diagnostic = |level, path: &str, rule: &str, message: String| {
+        Finding::new(name, Diagnostic { level, path: path.trim_start_matches("$.").to_string(), rule: rule.into(), message, source: None })
+    };
+    Ok(match casebook_phenopackets::Document::from_json(&text) {
+        Ok(document) => document
+            .phenopackets()
+            .into_iter()
+            .flat_map(|phenopacket| validate(phenopacket, hpo))
+            .map(|issue| {
+                let level = match issue.level {
+                    casebook_phenopackets::Level::Error => Level::Error,
+                    casebook_phenopackets::Level::Warning => Level::Warning,
+                };
+                diagnostic(level, &issue.path, issue.rule.id(), issue.message)
+            })
+            .collect(),
+        Err(PhenopacketsError::Invalid { errors }) => {
+            errors.iter().map(|e| diagnostic(Level::Error, &e.path, "invalid-phenopacket", e.reason.to_string())).collect()
+        }
+        Err(other) => vec![diagnostic(Level::Error, "", "invalid-json", other.to_string())],
+    })
 }

@@ -7,7 +7,9 @@ use casebook_domain::patient::{Slug, Source};
 use casebook_formats::FormatError;
 use casebook_formats::native::folder::{patient_to_json, read_study_folder};
 use casebook_formats::native::record::{EncodedRecord, sha256_hex};
-use casebook_formats::phenopacket::files::{PhenopacketImport, phenopacket_text, stream_phenopackets, write_phenopackets};
+use casebook_formats::phenopacket::files::{
+    PhenopacketImport, phenopacket_text, stream_phenopackets, validate_phenopackets, write_phenopackets,
+};
 use casebook_formats::phenopacket::import::{phenopacket_to_patient, record_fingerprint};
 use casebook_hpo::Hpo;
 use casebook_phenopackets::{Message, Phenopacket, validate};
@@ -190,4 +192,36 @@ fn streaming_stops_when_the_receiver_gives_up() {
     let (delivered, read) = stream(dir.path(), |received| received < 5);
     read.unwrap();
     assert_eq!(delivered, expected[..5], "nothing is given after the receiver said no");
+}
+
+#[test]
+fn a_folder_validates_file_by_file_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    forty_store_files(dir.path());
+    let example = std::fs::read_to_string(repository().join("../shared/data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    std::fs::write(dir.path().join("20.json"), example.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1)).unwrap();
+    std::fs::write(dir.path().join("30.json"), "{\"id\": ").unwrap();
+    // A label that is not the ontology's: a warning.
+    std::fs::write(dir.path().join("10.json"), example.replacen("\"Thrombocytopenia\"", "\"Low platelets\"", 1)).unwrap();
+
+    // What each file gives when it is checked alone, in file order.
+    let mut expected = Vec::new();
+    for index in 0..40 {
+        let name = dir.path().join(format!("{index:02}.json"));
+        let one = validate_phenopackets(&name, Hpo::embedded(), &mut |_, _| {}).unwrap();
+        assert_eq!(one.files, 1);
+        expected.extend(one.findings.iter().map(|finding| finding.to_string()));
+    }
+    let mut progress = Vec::new();
+    let check = validate_phenopackets(dir.path(), Hpo::embedded(), &mut |done, total| progress.push((done, total))).unwrap();
+    assert_eq!(check.files, 40);
+    assert_eq!(check.findings.iter().map(|finding| finding.to_string()).collect::<Vec<_>>(), expected);
+    assert_eq!(progress.last(), Some(&(40, 40)));
+
+    let errors: Vec<String> = check.findings.iter().filter(|f| f.is_error()).map(|f| f.to_string()).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].contains("20.json: error at $.subject.sex"), "{errors:?}");
+    assert!(errors[1].contains("30.json") && errors[1].contains("invalid-json"), "{errors:?}");
+    let warnings: Vec<&String> = expected.iter().filter(|finding| !finding.contains("error at")).collect();
+    assert!(warnings.iter().any(|warning| warning.contains("10.json") && warning.contains("Low platelets")), "{warnings:?}");
 }

@@ -1,5 +1,6 @@
 //! Phenopackets through the command line: the published phenopacket-store cases and the
-//! reference study survive import, export and import again with the same report numbers.
+//! reference study survive import, export and import again with the same report numbers, and
+//! `casebook validate` names the errors of a folder of phenopackets.
 
 use std::path::Path;
 
@@ -190,4 +191,20 @@ fn the_fhir_export_is_a_bundle_an_independent_fhir_library_accepts() {
         String::from_utf8_lossy(&check.stdout),
         String::from_utf8_lossy(&check.stderr)
     );
+}
+
+#[test]
+fn a_folder_of_phenopackets_validates_with_its_errors_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    std::fs::write(dir.path().join("a.json"), &example).unwrap();
+    let output = casebook(&["validate", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("1 phenopacket file(s), 0 error(s)"), "{}", stdout(&output));
+
+    std::fs::write(dir.path().join("b.json"), example.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1)).unwrap();
+    let output = casebook(&["validate", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stdout(&output).contains("2 phenopacket file(s), 1 error(s)"), "{}", stdout(&output));
+    assert!(stderr(&output).contains("b.json: error at $.subject.sex"), "{}", stderr(&output));
 }

@@ -70,11 +70,13 @@ casebook export --format phenopackets --out was.zip\n  casebook export --format 
     },
     /// Run every rule over a study folder, phenopackets or a stored study and print errors and warnings
     #[command(
-        after_help = "Examples:\n  casebook validate studies/was-anti-il1\n  casebook validate --study was-anti-il1\n  casebook validate case.json\n\n\
+        after_help = "Examples:\n  casebook validate studies/was-anti-il1\n  casebook validate --study was-anti-il1\n  casebook validate case.json\n  \
+casebook validate phenopacket-store/          (every .json file under the folder)\n  casebook validate cases.zip\n\n\
 Exit code 0: no errors (warnings may be printed); 1: errors found; 2: the check could not run."
     )]
     Validate {
-        /// A study folder to check; without it, the stored study named by --study is checked
+        /// A study folder, or phenopackets: a file, a folder (every .json file under it) or a zip.
+        /// Without it, the stored study named by --study is checked
         path: Option<PathBuf>,
         /// A study in the registry
         #[arg(long, conflicts_with = "path")]

@@ -87,7 +87,7 @@ pub fn stream_phenopackets<'h>(
                     let pseudonym = &mapped.record.patient().pseudonym;
                     if !seen.insert(pseudonym.clone()) {
                         let message = format!("patient {pseudonym} is in more than one file");
-                        import.findings.push(error_finding(name, "id", "duplicate-pseudonym", message));
+                        import.findings.push(finding(name, Level::Error, "id", "duplicate-pseudonym", message));
                     }
                     import.findings.extend(mapped.diagnostics.into_iter().map(|diagnostic| Finding::new(name, diagnostic)));
                     if !mapped.kept_verbatim.is_empty() {
@@ -142,31 +142,14 @@ fn read_phenopacket<'h>(
     let text = inputs.text(index)?;
     let phenopacket = match Phenopacket::from_json(&text) {
         Ok(phenopacket) => phenopacket,
-        Err(PhenopacketsError::Invalid { errors }) => {
-            let findings = errors.iter().map(|e| error_finding(name, &e.path, "invalid-phenopacket", e.reason.to_string())).collect();
-            return Ok(PhenopacketFile { findings, mapped: None });
-        }
-        Err(other) => {
-            return Ok(PhenopacketFile { findings: vec![error_finding(name, "", "invalid-json", other.to_string())], mapped: None });
-        }
+        Err(error) => return Ok(PhenopacketFile { findings: unparsed(name, error), mapped: None }),
     };
     drop(text);
     // The schema's further rules (labels, prefixes, obsolete terms) are reported, not enforced:
     // published phenopackets predate the HPO release Casebook ships.
     let findings = validate(&phenopacket, hpo())
         .into_iter()
-        .map(|issue| {
-            Finding::new(
-                name,
-                Diagnostic {
-                    level: Level::Warning,
-                    path: issue.path.trim_start_matches("$.").to_string(),
-                    rule: issue.rule.id().to_string(),
-                    message: issue.message,
-                    source: None,
-                },
-            )
-        })
+        .map(|issue| finding(name, Level::Warning, &issue.path, issue.rule.id(), issue.message))
         .collect();
     let mapped = map_phenopacket(&phenopacket, center, &study.drugs).map(|mapped| {
         let diagnostics = check_patient(mapped.record.patient(), study).into_iter().chain(mapped.warnings).collect();
@@ -175,12 +158,20 @@ fn read_phenopacket<'h>(
     Ok(PhenopacketFile { findings, mapped: Some(mapped) })
 }
 
-/// An error of a file at a JSON path (`$.` left out, as Casebook's findings write paths).
-fn error_finding(name: &Path, path: &str, rule: &str, message: String) -> Finding {
-    Finding::new(
-        name,
-        Diagnostic { level: Level::Error, path: path.trim_start_matches("$.").to_string(), rule: rule.into(), message, source: None },
-    )
+/// A finding of a file at a JSON path (`$.` left out, as Casebook's findings write paths).
+fn finding(name: &Path, level: Level, path: &str, rule: &str, message: String) -> Finding {
+    Finding::new(name, Diagnostic { level, path: path.trim_start_matches("$.").to_string(), rule: rule.into(), message, source: None })
+}
+
+/// The errors of a file that is not a schema-valid document: each with its path, or the JSON
+/// syntax error.
+fn unparsed(name: &Path, error: PhenopacketsError) -> Vec<Finding> {
+    match error {
+        PhenopacketsError::Invalid { errors } => {
+            errors.iter().map(|e| finding(name, Level::Error, &e.path, "invalid-phenopacket", e.reason.to_string())).collect()
+        }
+        other => vec![finding(name, Level::Error, "", "invalid-json", other.to_string())],
+    }
 }
 
 /// How many inputs a thread takes at a time: few enough to share the work evenly, enough that
@@ -412,9 +403,6 @@ pub fn validate_phenopackets(path: &Path, hpo: &Hpo, progress: &mut dyn FnMut(us
 /// phenopacket it holds.
 fn check_phenopacket_file(inputs: &Inputs, index: usize, hpo: &Hpo) -> Result<Vec<Finding>, FormatError> {
     let (name, text) = (inputs.name(index), inputs.text(index)?);
-    let diagnostic = |level, path: &str, rule: &str, message: String| {
-        Finding::new(name, Diagnostic { level, path: path.trim_start_matches("$.").to_string(), rule: rule.into(), message, source: None })
-    };
     Ok(match casebook_phenopackets::Document::from_json(&text) {
         Ok(document) => document
             .phenopackets()
@@ -425,12 +413,9 @@ fn check_phenopacket_file(inputs: &Inputs, index: usize, hpo: &Hpo) -> Result<Ve
                     casebook_phenopackets::Level::Error => Level::Error,
                     casebook_phenopackets::Level::Warning => Level::Warning,
                 };
-                diagnostic(level, &issue.path, issue.rule.id(), issue.message)
+                finding(name, level, &issue.path, issue.rule.id(), issue.message)
             })
             .collect(),
-        Err(PhenopacketsError::Invalid { errors }) => {
-            errors.iter().map(|e| diagnostic(Level::Error, &e.path, "invalid-phenopacket", e.reason.to_string())).collect()
-        }
-        Err(other) => vec![diagnostic(Level::Error, "", "invalid-json", other.to_string())],
+        Err(error) => unparsed(name, error),
     })
 }

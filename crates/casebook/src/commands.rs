@@ -252,18 +252,12 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
         summary.unchanged
     );
     if !import.kept_verbatim.is_empty() {
-        let mut by_path: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-        for (_, paths) in &import.kept_verbatim {
-            for kept in paths {
-                *by_path.entry(generic_path(kept)).or_default() += 1;
-            }
-        }
         println!(
             "Kept verbatim with {} record(s), because a Casebook record has no place for them (they return on export):",
-            import.kept_verbatim.len()
+            import.kept_verbatim.records
         );
-        for (kept, count) in by_path {
-            println!("  {kept}: {count}");
+        for (place, count) in &import.kept_verbatim.places {
+            println!("  {place}: {count}");
         }
     }
     if warnings > 0 {
@@ -277,27 +271,6 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
         }
     }
     Ok(Outcome::Success)
-}
-
-/// `$.phenotypicFeatures[3].onset` → `$.phenotypicFeatures[].onset`, to count alike paths.
-fn generic_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_index = false;
-    for c in path.chars() {
-        match c {
-            '[' => {
-                in_index = true;
-                out.push('[');
-            }
-            ']' => {
-                in_index = false;
-                out.push(']');
-            }
-            _ if in_index => {}
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// Checks phenopackets: the schema, then phenopacket-tools' rules against the vendored HPO.

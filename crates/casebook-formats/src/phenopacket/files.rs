@@ -2,7 +2,7 @@
 //! study's patients as one phenopacket per patient into a folder or a zip.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,8 +27,70 @@ pub struct PhenopacketImport {
     pub files: usize,
     /// Warnings and notes (a run with errors is refused as a whole).
     pub findings: Vec<Finding>,
-    /// Per file, the JSON paths its record could not hold; they stay in the kept document.
-    pub kept_verbatim: Vec<(PathBuf, Vec<String>)>,
+    /// What the records could not hold, counted over the files.
+    pub kept_verbatim: KeptVerbatim,
+}
+
+/// The parts of the documents that no record field holds: they stay in each record's kept
+/// document and return on export. Counted by place, list positions left out
+/// (`$.phenotypicFeatures[].onset`), as a summary of a run of thousands of files needs; each
+/// file's own paths come with [`crate::phenopacket::import::map_phenopacket`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeptVerbatim {
+    /// Records that keep something verbatim.
+    pub records: usize,
+    /// How many times each place was kept, by place.
+    pub places: BTreeMap<String, usize>,
+}
+
+impl KeptVerbatim {
+    /// Whether every record holds its whole document.
+    pub fn is_empty(&self) -> bool {
+        self.records == 0
+    }
+
+    /// Counts one record's kept places, as [`places_of`] gives them.
+    fn add(&mut self, places: Vec<(String, usize)>) {
+        if places.is_empty() {
+            return;
+        }
+        self.records += 1;
+        for (place, count) in places {
+            *self.places.entry(place).or_default() += count;
+        }
+    }
+}
+
+/// One record's kept JSON paths as places with their counts: `$.measurements[1]` and
+/// `$.measurements[4]` are `$.measurements[]` twice. Done on the reading threads, so that the
+/// thread that puts the files together only adds a few counts per file.
+fn places_of(paths: &[String]) -> Vec<(String, usize)> {
+    let mut places: Vec<String> = paths.iter().map(|path| place_of(path)).collect();
+    places.sort_unstable();
+    let mut counted: Vec<(String, usize)> = Vec::with_capacity(places.len());
+    for place in places {
+        match counted.last_mut() {
+            Some((last, count)) if *last == place => *count += 1,
+            _ => counted.push((place, 1)),
+        }
+    }
+    counted
+}
+
+/// `$.phenotypicFeatures[3].onset` → `$.phenotypicFeatures[].onset`.
+fn place_of(path: &str) -> String {
+    let mut place = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            _ if in_index => continue,
+            _ => {}
+        }
+        place.push(c);
+    }
+    place
 }
 
 /// Reads one phenopacket file, every `.json` file under a folder, or every `.json` entry of a
@@ -61,7 +123,7 @@ pub fn stream_phenopackets<'h>(
         });
     }
     let inputs = Inputs::of(path)?;
-    let mut import = PhenopacketImport { patients: 0, files: inputs.len(), findings: Vec::new(), kept_verbatim: Vec::new() };
+    let mut import = PhenopacketImport { patients: 0, files: inputs.len(), findings: Vec::new(), kept_verbatim: KeptVerbatim::default() };
     let mut seen = HashSet::new();
     let mut unreadable = None;
     let mut refused = false;
@@ -90,9 +152,7 @@ pub fn stream_phenopackets<'h>(
                         import.findings.push(finding(name, Level::Error, "id", "duplicate-pseudonym", message));
                     }
                     import.findings.extend(mapped.diagnostics.into_iter().map(|diagnostic| Finding::new(name, diagnostic)));
-                    if !mapped.kept_verbatim.is_empty() {
-                        import.kept_verbatim.push((name.to_path_buf(), mapped.kept_verbatim));
-                    }
+                    import.kept_verbatim.add(mapped.kept_places);
                     import.patients += 1;
                     record = Some(mapped.record);
                 }
@@ -126,7 +186,7 @@ struct PhenopacketFile {
 struct MappedFile {
     record: EncodedRecord,
     diagnostics: Vec<Diagnostic>,
-    kept_verbatim: Vec<String>,
+    kept_places: Vec<(String, usize)>,
 }
 
 /// Reads, parses, checks and maps input `index`: everything about one file that does not depend
@@ -153,7 +213,7 @@ fn read_phenopacket<'h>(
         .collect();
     let mapped = map_phenopacket(&phenopacket, center, &study.drugs).map(|mapped| {
         let diagnostics = check_patient(mapped.record.patient(), study).into_iter().chain(mapped.warnings).collect();
-        MappedFile { record: mapped.record, diagnostics, kept_verbatim: mapped.kept_verbatim }
+        MappedFile { record: mapped.record, diagnostics, kept_places: places_of(&mapped.kept_verbatim) }
     });
     Ok(PhenopacketFile { findings, mapped: Some(mapped) })
 }

@@ -91,6 +91,44 @@ fn a_foreign_phenopacket_maps_what_it_can_and_keeps_the_rest() {
 }
 
 #[test]
+fn a_run_counts_what_its_records_keep_verbatim_by_place() {
+    // The example keeps parts of its document (see above); a second copy under another subject
+    // id doubles every count. The expected places come from the file's own paths, with list
+    // positions dropped by code of the test's own.
+    let text = std::fs::read_to_string(repository().join("../shared/data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    let mut copy: serde_json::Value = serde_json::from_str(&text).unwrap();
+    copy["id"] = "copy".into();
+    copy["subject"]["id"] = "WASREG-S03-0002".into();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.json"), &text).unwrap();
+    std::fs::write(dir.path().join("b.json"), copy.to_string()).unwrap();
+    // A Casebook export keeps nothing: it counts as no record.
+    let folder = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap();
+    std::fs::write(dir.path().join("c.json"), phenopacket_text(&folder.study, &folder.patients[0], "2026-01-01T00:00:00Z", "2025-01-16"))
+        .unwrap();
+
+    let (delivered, read) = stream_records(dir.path());
+    let kept = read.unwrap().kept_verbatim;
+    assert_eq!(delivered.len(), 3);
+    assert_eq!(kept.records, 2);
+
+    let center = Slug::parse("center", "IT1").unwrap();
+    let paths = phenopacket_to_patient(&serde_json::from_str(&text).unwrap(), &center, &folder.study.drugs).unwrap().kept_verbatim;
+    let mut expected = std::collections::BTreeMap::new();
+    for path in &paths {
+        let place: String = path
+            .split('[')
+            .enumerate()
+            .map(|(n, part)| if n == 0 { part.to_string() } else { format!("[{}", &part[part.find(']').unwrap()..]) })
+            .collect();
+        *expected.entry(place).or_insert(0) += 2;
+    }
+    assert_eq!(kept.places, expected);
+    assert_eq!(kept.places.get("$.subject.timeAtLastEncounter"), Some(&2));
+    assert_eq!(kept.places.get("$.measurements[]"), Some(&2), "{paths:?}");
+}
+
+#[test]
 fn records_read_from_phenopackets_come_serialized_as_the_registry_stores_them() {
     // The record and its fingerprint are serialized once and the kept document spliced in; the
     // text must be what serializing the whole record gives.

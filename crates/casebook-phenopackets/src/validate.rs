@@ -15,7 +15,7 @@
 //! - A term unknown to our HPO release is only a warning when the document declares a newer HPO
 //!   release, which may have added it.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::fmt;
 
 use casebook_hpo::{Hpo, Lookup, TermId, TermRef};
@@ -490,95 +490,103 @@ impl StructureVisitor<'_, '_> {
     }
 }
 
+/// `node` as a `T` if `type_id` (the node's) is `T`'s. The walk below tries some thirty types on
+/// every message; `downcast_ref` alone would ask the node for its type, through its vtable, at
+/// each one.
+fn cast<T: Any>(node: &dyn Any, type_id: TypeId) -> Option<&T> {
+    if type_id == TypeId::of::<T>() { node.downcast_ref() } else { None }
+}
+
 impl Visitor for StructureVisitor<'_, '_> {
     fn visit(&mut self, path: &JsonPath, node: &dyn Any) {
-        if let Some(class) = node.downcast_ref::<OntologyClass>() {
+        let type_id = Any::type_id(node);
+        if let Some(class) = cast::<OntologyClass>(node, type_id) {
             self.ontology_class(path, class);
-        } else if let Some(phenopacket) = node.downcast_ref::<Phenopacket>() {
+        } else if let Some(phenopacket) = cast::<Phenopacket>(node, type_id) {
             self.require(path, "id", !phenopacket.id.is_empty());
             self.require(path, "metaData", phenopacket.meta_data.is_some() || self.meta_data_inherited);
-        } else if let Some(individual) = node.downcast_ref::<Individual>() {
+        } else if let Some(individual) = cast::<Individual>(node, type_id) {
             self.require(path, "id", !individual.id.is_empty());
-        } else if let Some(feature) = node.downcast_ref::<PhenotypicFeature>() {
+        } else if let Some(feature) = cast::<PhenotypicFeature>(node, type_id) {
             self.require(path, "type", feature.r#type.is_some());
-        } else if let Some(age) = node.downcast_ref::<Age>() {
+        } else if let Some(age) = cast::<Age>(node, type_id) {
             self.require(path, "iso8601duration", !age.iso8601duration.is_empty());
             if !age.iso8601duration.is_empty() && !is_iso8601_duration(&age.iso8601duration) {
                 let message = format!("`{}` is not an ISO 8601 duration such as P3Y6M or P2W", age.iso8601duration);
                 self.push(Level::Error, path.join("iso8601duration"), Rule::Iso8601Duration, message);
             }
-        } else if let Some(range) = node.downcast_ref::<AgeRange>() {
+        } else if let Some(range) = cast::<AgeRange>(node, type_id) {
             self.require(path, "start", range.start.is_some());
             self.require(path, "end", range.end.is_some());
-        } else if let Some(interval) = node.downcast_ref::<TimeInterval>() {
+        } else if let Some(interval) = cast::<TimeInterval>(node, type_id) {
             self.require(path, "start", interval.start.is_some());
             self.require(path, "end", interval.end.is_some());
-        } else if let Some(time) = node.downcast_ref::<TimeElement>() {
+        } else if let Some(time) = cast::<TimeElement>(node, type_id) {
             self.require_one_of(path, "age, ageRange, ontologyClass, timestamp, interval or gestationalAge", time.element.is_some());
-        } else if let Some(evidence) = node.downcast_ref::<Evidence>() {
+        } else if let Some(evidence) = cast::<Evidence>(node, type_id) {
             self.require(path, "evidenceCode", evidence.evidence_code.is_some());
-        } else if let Some(procedure) = node.downcast_ref::<Procedure>() {
+        } else if let Some(procedure) = cast::<Procedure>(node, type_id) {
             self.require(path, "code", procedure.code.is_some());
-        } else if let Some(file) = node.downcast_ref::<File>() {
+        } else if let Some(file) = cast::<File>(node, type_id) {
             self.require(path, "uri", !file.uri.is_empty());
-        } else if let Some(measurement) = node.downcast_ref::<Measurement>() {
+        } else if let Some(measurement) = cast::<Measurement>(node, type_id) {
             self.require(path, "assay", measurement.assay.is_some());
             self.require_one_of(path, "value or complexValue", measurement.measurement_value.is_some());
-        } else if let Some(value) = node.downcast_ref::<Value>() {
+        } else if let Some(value) = cast::<Value>(node, type_id) {
             self.require_one_of(path, "quantity or ontologyClass", value.value.is_some());
-        } else if let Some(complex) = node.downcast_ref::<ComplexValue>() {
+        } else if let Some(complex) = cast::<ComplexValue>(node, type_id) {
             self.require(path, "typedQuantities", !complex.typed_quantities.is_empty());
-        } else if let Some(typed) = node.downcast_ref::<TypedQuantity>() {
+        } else if let Some(typed) = cast::<TypedQuantity>(node, type_id) {
             self.require(path, "type", typed.r#type.is_some());
             self.require(path, "quantity", typed.quantity.is_some());
-        } else if let Some(quantity) = node.downcast_ref::<Quantity>() {
+        } else if let Some(quantity) = cast::<Quantity>(node, type_id) {
             self.require(path, "unit", quantity.unit.is_some());
-        } else if let Some(range) = node.downcast_ref::<ReferenceRange>() {
+        } else if let Some(range) = cast::<ReferenceRange>(node, type_id) {
             self.require(path, "unit", range.unit.is_some());
-        } else if let Some(disease) = node.downcast_ref::<Disease>() {
+        } else if let Some(disease) = cast::<Disease>(node, type_id) {
             self.require(path, "term", disease.term.is_some());
-        } else if let Some(biosample) = node.downcast_ref::<Biosample>() {
+        } else if let Some(biosample) = cast::<Biosample>(node, type_id) {
             self.require(path, "id", !biosample.id.is_empty());
-        } else if let Some(interpretation) = node.downcast_ref::<Interpretation>() {
+        } else if let Some(interpretation) = cast::<Interpretation>(node, type_id) {
             self.require(path, "id", !interpretation.id.is_empty());
-        } else if let Some(diagnosis) = node.downcast_ref::<Diagnosis>() {
+        } else if let Some(diagnosis) = cast::<Diagnosis>(node, type_id) {
             self.require(path, "disease", diagnosis.disease.is_some());
-        } else if let Some(genomic) = node.downcast_ref::<GenomicInterpretation>() {
+        } else if let Some(genomic) = cast::<GenomicInterpretation>(node, type_id) {
             self.require(path, "subjectOrBiosampleId", !genomic.subject_or_biosample_id.is_empty());
             self.require_one_of(path, "gene or variantInterpretation", genomic.call.is_some());
-        } else if let Some(gene) = node.downcast_ref::<GeneDescriptor>() {
+        } else if let Some(gene) = cast::<GeneDescriptor>(node, type_id) {
             self.require(path, "valueId", !gene.value_id.is_empty());
             self.require(path, "symbol", !gene.symbol.is_empty());
-        } else if let Some(variant) = node.downcast_ref::<VariantInterpretation>() {
+        } else if let Some(variant) = cast::<VariantInterpretation>(node, type_id) {
             self.require(path, "variationDescriptor", variant.variation_descriptor.is_some());
-        } else if let Some(descriptor) = node.downcast_ref::<VariationDescriptor>() {
+        } else if let Some(descriptor) = cast::<VariationDescriptor>(node, type_id) {
             self.require(path, "id", !descriptor.id.is_empty());
-        } else if let Some(vcf) = node.downcast_ref::<VcfRecord>() {
+        } else if let Some(vcf) = cast::<VcfRecord>(node, type_id) {
             self.require(path, "genomeAssembly", !vcf.genome_assembly.is_empty());
             self.require(path, "chrom", !vcf.chrom.is_empty());
             self.require(path, "pos", vcf.pos != 0);
             self.require(path, "ref", !vcf.r#ref.is_empty());
             self.require(path, "alt", !vcf.alt.is_empty());
-        } else if let Some(expression) = node.downcast_ref::<Expression>() {
+        } else if let Some(expression) = cast::<Expression>(node, type_id) {
             self.require(path, "syntax", !expression.syntax.is_empty());
             self.require(path, "value", !expression.value.is_empty());
-        } else if let Some(extension) = node.downcast_ref::<Extension>() {
+        } else if let Some(extension) = cast::<Extension>(node, type_id) {
             self.require(path, "name", !extension.name.is_empty());
             self.require(path, "value", !extension.value.is_empty());
-        } else if let Some(action) = node.downcast_ref::<MedicalAction>() {
+        } else if let Some(action) = cast::<MedicalAction>(node, type_id) {
             self.require_one_of(path, "procedure, treatment, radiationTherapy or therapeuticRegimen", action.action.is_some());
-        } else if let Some(treatment) = node.downcast_ref::<Treatment>() {
+        } else if let Some(treatment) = cast::<Treatment>(node, type_id) {
             self.require(path, "agent", treatment.agent.is_some());
-        } else if let Some(dose) = node.downcast_ref::<DoseInterval>() {
+        } else if let Some(dose) = cast::<DoseInterval>(node, type_id) {
             self.require(path, "quantity", dose.quantity.is_some());
             self.require(path, "scheduleFrequency", dose.schedule_frequency.is_some());
             self.require(path, "interval", dose.interval.is_some());
-        } else if let Some(radiation) = node.downcast_ref::<RadiationTherapy>() {
+        } else if let Some(radiation) = cast::<RadiationTherapy>(node, type_id) {
             self.require(path, "modality", radiation.modality.is_some());
             self.require(path, "bodySite", radiation.body_site.is_some());
-        } else if let Some(regimen) = node.downcast_ref::<TherapeuticRegimen>() {
+        } else if let Some(regimen) = cast::<TherapeuticRegimen>(node, type_id) {
             self.require_one_of(path, "externalReference or ontologyClass", regimen.identifier.is_some());
-        } else if let Some(meta_data) = node.downcast_ref::<MetaData>() {
+        } else if let Some(meta_data) = cast::<MetaData>(node, type_id) {
             self.require(path, "created", meta_data.created.is_some());
             self.require(path, "createdBy", !meta_data.created_by.is_empty());
             let version = meta_data.phenopacket_schema_version.as_str();
@@ -587,7 +595,7 @@ impl Visitor for StructureVisitor<'_, '_> {
                 let message = format!("`{version}` is not a version of Phenopacket schema 2.0 (such as 2.0 or 2.0.2)");
                 self.push(Level::Error, path.join("phenopacketSchemaVersion"), Rule::SchemaVersion, message);
             }
-        } else if let Some(resource) = node.downcast_ref::<Resource>() {
+        } else if let Some(resource) = cast::<Resource>(node, type_id) {
             let fields = [
                 ("id", &resource.id),
                 ("name", &resource.name),
@@ -599,7 +607,7 @@ impl Visitor for StructureVisitor<'_, '_> {
             for (field, value) in fields {
                 self.require(path, field, !value.is_empty());
             }
-        } else if let Some(update) = node.downcast_ref::<Update>() {
+        } else if let Some(update) = cast::<Update>(node, type_id) {
             self.require(path, "timestamp", update.timestamp.is_some());
         }
     }

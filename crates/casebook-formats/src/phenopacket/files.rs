@@ -49,35 +49,20 @@ impl KeptVerbatim {
         self.records == 0
     }
 
-    /// Counts one record's kept places, as [`places_of`] gives them.
-    fn add(&mut self, places: Vec<(String, usize)>) {
+    /// Counts one record's kept places (see [`place_of`]).
+    fn add(&mut self, places: Vec<String>) {
         if places.is_empty() {
             return;
         }
         self.records += 1;
-        for (place, count) in places {
-            *self.places.entry(place).or_default() += count;
+        for place in places {
+            *self.places.entry(place).or_default() += 1;
         }
     }
 }
 
-/// One record's kept JSON paths as places with their counts: `$.measurements[1]` and
-/// `$.measurements[4]` are `$.measurements[]` twice. Done on the reading threads, so that the
-/// thread that puts the files together only adds a few counts per file.
-fn places_of(paths: &[String]) -> Vec<(String, usize)> {
-    let mut places: Vec<String> = paths.iter().map(|path| place_of(path)).collect();
-    places.sort_unstable();
-    let mut counted: Vec<(String, usize)> = Vec::with_capacity(places.len());
-    for place in places {
-        match counted.last_mut() {
-            Some((last, count)) if *last == place => *count += 1,
-            _ => counted.push((place, 1)),
-        }
-    }
-    counted
-}
-
-/// `$.phenotypicFeatures[3].onset` → `$.phenotypicFeatures[].onset`.
+/// `$.phenotypicFeatures[3].onset` → `$.phenotypicFeatures[].onset`: done on the reading
+/// threads, so that the thread that puts the files together only counts.
 fn place_of(path: &str) -> String {
     let mut place = String::with_capacity(path.len());
     let mut in_index = false;
@@ -186,7 +171,7 @@ struct PhenopacketFile {
 struct MappedFile {
     record: EncodedRecord,
     diagnostics: Vec<Diagnostic>,
-    kept_places: Vec<(String, usize)>,
+    kept_places: Vec<String>,
 }
 
 /// Reads, parses, checks and maps input `index`: everything about one file that does not depend
@@ -213,7 +198,7 @@ fn read_phenopacket<'h>(
         .collect();
     let mapped = map_phenopacket(&phenopacket, center, &study.drugs).map(|mapped| {
         let diagnostics = check_patient(mapped.record.patient(), study).into_iter().chain(mapped.warnings).collect();
-        MappedFile { record: mapped.record, diagnostics, kept_places: places_of(&mapped.kept_verbatim) }
+        MappedFile { record: mapped.record, diagnostics, kept_places: mapped.kept_verbatim.iter().map(|path| place_of(path)).collect() }
     });
     Ok(PhenopacketFile { findings, mapped: Some(mapped) })
 }

@@ -4,7 +4,7 @@
 ///
 /// Both tables keep file order: a term's parents in the order of its `is_a` lines, and a term's
 /// children in the order their stanzas appear. Traversals are therefore deterministic.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Graph {
     parent_start: Vec<u32>,
     parents: Vec<u32>,
@@ -36,6 +36,18 @@ impl Graph {
             children[*slot as usize] = child;
             *slot += 1;
         }
+        Graph { parent_start, parents, child_start, children }
+    }
+
+    #[cfg_attr(not(test), allow(dead_code))]
+    /// The four tables, for [`crate::tables::Tables::encode`]: parent offsets, parents, child
+    /// offsets, children.
+    pub(crate) fn parts(&self) -> (&[u32], &[u32], &[u32], &[u32]) {
+        (&self.parent_start, &self.parents, &self.child_start, &self.children)
+    }
+
+    /// The graph [`Graph::parts`] gave.
+    pub(crate) fn from_parts(parent_start: Vec<u32>, parents: Vec<u32>, child_start: Vec<u32>, children: Vec<u32>) -> Graph {
         Graph { parent_start, parents, child_start, children }
     }
 

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::TermRef;
 use crate::error::HpoError;
 
 /// An HPO identifier such as `HP:0000964`, stored as its numeric part (964).
@@ -54,7 +53,7 @@ impl FromStr for TermId {
     }
 }
 
-/// Anything that names a term: a [`TermId`], a [`TermRef`], or a text such as `"HP:0000964"`.
+/// Anything that names a term: a [`TermId`], a [`crate::TermRef`], or a text such as `"HP:0000964"`.
 ///
 /// The graph methods of [`crate::Hpo`] take `impl TermKey`, so callers can pass whichever they
 /// hold. A text that is not an HPO identifier names no term.
@@ -66,12 +65,6 @@ pub trait TermKey {
 impl TermKey for TermId {
     fn term_id(&self) -> Option<TermId> {
         Some(*self)
-    }
-}
-
-impl TermKey for TermRef<'_> {
-    fn term_id(&self) -> Option<TermId> {
-        Some(self.id())
     }
 }
 

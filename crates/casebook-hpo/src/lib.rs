@@ -1,9 +1,9 @@
 //! The Human Phenotype Ontology (HPO) for Casebook: the release shipped inside the binary, its
 //! `is_a` graph, and a term search for autocomplete.
 //!
-//! [`Hpo::embedded`] gives the vendored release (HPO 2025-01-16, `vendor/hpo/hp.obo.gz`), parsed
-//! once on first use in well under half a second. [`Hpo::parse_obo`] reads any HPO release in OBO
-//! format. An [`Hpo`] answers:
+//! [`Hpo::embedded`] gives the vendored release (HPO 2025-01-16, `vendor/hpo/hp.obo.gz`), loaded
+//! on first use from tables the build script made of it, in a few milliseconds.
+//! [`Hpo::parse_obo`] reads any HPO release in OBO format. An [`Hpo`] answers:
 //!
 //! - what an identifier stands for: [`Hpo::term`] gives a [`TermRef`] (label, definition,
 //!   [`Synonym`]s, parents), and [`Hpo::lookup`] tells current, obsolete (with replacements),
@@ -45,20 +45,21 @@ mod graph;
 mod id;
 mod obo;
 mod search;
+mod tables;
 mod term;
 
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::graph::Graph;
 use crate::search::SearchIndex;
-use crate::term::{Span, Term};
+use crate::tables::{Slot, Span, Tables, bucket_of};
 
 pub use crate::error::HpoError;
 pub use crate::id::{TermId, TermKey};
 pub use crate::search::{MatchKind, SearchHit};
-pub use crate::term::{Lookup, Synonym, SynonymScope, TermRef};
+pub use crate::tables::SynonymScope;
+pub use crate::term::{Lookup, Synonym, TermRef};
 
 /// The citation the HPO licence asks for.
 pub const CITATION: &str = "Gargano MA et al., The Human Phenotype Ontology in 2024: phenotypes around the world, \
@@ -68,31 +69,21 @@ pub const CITATION: &str = "Gargano MA et al., The Human Phenotype Ontology in 2
 /// build script.
 static EMBEDDED_OBO: &str = include_str!(concat!(env!("OUT_DIR"), "/hp.obo"));
 
+/// The vendored release's tables, built from [`EMBEDDED_OBO`] by the build script with the
+/// code that [`Hpo::parse_obo`] runs ([`Tables::encode`]).
+static EMBEDDED_TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/hp.tables"));
+
 /// One HPO release: its terms, the `is_a` graph between them, and a search index.
 ///
 /// Terms live in one table; identifiers and alt ids map to table positions through a sorted
-/// index, and parents and children are flat adjacency tables. Labels, definitions and synonyms
-/// stay where they are in the OBO text, which the `Hpo` keeps (borrowed for the embedded release),
-/// so loading copies no text. An `Hpo` is immutable and `Sync`, so one instance serves every
-/// thread.
+/// index, and parents and children are flat adjacency tables ([`Tables`]). Labels, definitions
+/// and synonyms stay where they are in the OBO text, which the `Hpo` keeps (borrowed for the
+/// embedded release), so loading copies no text. An `Hpo` is immutable and `Sync`, so one
+/// instance serves every thread.
 pub struct Hpo {
-    data_version: String,
-    format_version: Option<String>,
     /// The release as given; term texts are [`Span`]s of it.
     obo: Cow<'static, str>,
-    /// Texts that had OBO escapes, unescaped: the spans past the end of `obo`.
-    unescaped: String,
-    terms: Vec<Term>,
-    /// Every term's synonyms, term after term.
-    synonyms: Vec<(Span, SynonymScope)>,
-    /// Every identifier (primary and alt), sorted by number.
-    ids: Vec<(TermId, Slot)>,
-    /// Where each run of 256 identifier numbers starts in `ids` (one more entry at the end), so
-    /// that a lookup searches a few entries instead of all: validation looks up every term of
-    /// every document.
-    id_buckets: Vec<u32>,
-    n_current: usize,
-    graph: Graph,
+    tables: Tables,
     /// Built on the first search: about twice the load time, and most users of a release (an
     /// import validating terms, a report) never search.
     search_index: OnceLock<SearchIndex>,
@@ -101,26 +92,18 @@ pub struct Hpo {
     ancestors: Box<[OnceLock<Box<[TermId]>>]>,
 }
 
-/// What an identifier points at in the term table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Slot {
-    /// The identifier of the term's own stanza.
-    Primary(u32),
-    /// An `alt_id` listed by the term.
-    Alt(u32),
-}
-
 impl Hpo {
-    /// The vendored release (HPO 2025-01-16), parsed on first use and shared afterwards.
+    /// The vendored release (HPO 2025-01-16), loaded on first use and shared afterwards.
     pub fn embedded() -> &'static Hpo {
         static EMBEDDED: OnceLock<Hpo> = OnceLock::new();
         EMBEDDED.get_or_init(Hpo::load_embedded)
     }
 
-    /// Parses the vendored release anew. Use [`Hpo::embedded`] instead unless a separate
-    /// instance is really wanted, e.g. to measure loading.
+    /// Loads the vendored release anew: its text and the tables the build script made of it.
+    /// Use [`Hpo::embedded`] instead unless a separate instance is really wanted, e.g. to
+    /// measure loading.
     pub fn load_embedded() -> Hpo {
-        Hpo::read(Cow::Borrowed(EMBEDDED_OBO)).expect("the vendored vendor/hpo/hp.obo.gz is a valid HPO release")
+        Hpo::new(Cow::Borrowed(EMBEDDED_OBO), Tables::decode(EMBEDDED_TABLES))
     }
 
     /// Parses an HPO release in OBO format.
@@ -141,77 +124,30 @@ impl Hpo {
     }
 
     fn read(obo: Cow<'static, str>) -> Result<Hpo, HpoError> {
-        let parsed = obo::parse(&obo)?;
-        let terms = parsed.terms;
+        let tables = Tables::build(&obo)?;
+        Ok(Hpo::new(obo, tables))
+    }
 
-        // Sorting by (id, table position) puts the later of two stanzas with one id second.
-        let mut primaries: Vec<(TermId, u32)> = terms.iter().enumerate().map(|(idx, term)| (term.id, as_u32(idx))).collect();
-        primaries.sort_unstable();
-        if let Some(pair) = primaries.windows(2).find(|pair| pair[0].0 == pair[1].0) {
-            return Err(HpoError::DuplicateTerm { line: parsed.id_lines[pair[1].1 as usize], id: pair[1].0.to_string() });
-        }
-
-        // An alt id that is also the id of a stanza (in HPO: an obsolete term) keeps pointing at
-        // that stanza, which says what replaces it.
-        let mut alt_entries: Vec<(TermId, u32, usize)> = Vec::with_capacity(parsed.alt_ids.len());
-        for &(alt_id, idx, line) in &parsed.alt_ids {
-            if primaries.binary_search_by_key(&alt_id, |&(id, _)| id).is_err() {
-                alt_entries.push((alt_id, idx, line));
-            }
-        }
-        // A stable sort keeps file order, so the second claim of an alt id is the one reported.
-        alt_entries.sort_by_key(|&(id, _, _)| id);
-        if let Some(pair) = alt_entries.windows(2).find(|pair| pair[0].0 == pair[1].0) {
-            return Err(HpoError::DuplicateAltId { line: pair[1].2, id: pair[1].0.to_string() });
-        }
-        let mut ids: Vec<(TermId, Slot)> = Vec::with_capacity(primaries.len() + alt_entries.len());
-        ids.extend(primaries.iter().map(|&(id, idx)| (id, Slot::Primary(idx))));
-        ids.extend(alt_entries.iter().map(|&(id, idx, _)| (id, Slot::Alt(idx))));
-        ids.sort_unstable_by_key(|&(id, _)| id);
-
-        let bucket_count = ids.last().map_or(0, |&(id, _)| bucket_of(id) + 1);
-        let id_buckets = (0..=bucket_count).map(|bucket| as_u32(ids.partition_point(|&(id, _)| bucket_of(id) < bucket))).collect();
-        let index_of = |id: TermId| ids.binary_search_by_key(&id, |&(id, _)| id).ok().map(|pos| ids[pos].1);
-        let mut edges: Vec<(u32, u32)> = Vec::with_capacity(parsed.is_a.len());
-        for &(child, parent_id, line) in &parsed.is_a {
-            match index_of(parent_id) {
-                Some(Slot::Primary(parent)) => edges.push((child, parent)),
-                _ => return Err(HpoError::UnknownParent { line, id: parent_id.to_string() }),
-            }
-        }
-        let graph = Graph::new(terms.len(), &edges);
-        let n_current = terms.iter().filter(|term| !term.obsolete).count();
-        Ok(Hpo {
-            data_version: parsed.data_version,
-            format_version: parsed.format_version,
-            obo,
-            unescaped: parsed.unescaped,
-            ancestors: (0..terms.len()).map(|_| OnceLock::new()).collect(),
-            terms,
-            synonyms: parsed.synonyms,
-            ids,
-            id_buckets,
-            n_current,
-            graph,
-            search_index: OnceLock::new(),
-        })
+    fn new(obo: Cow<'static, str>, tables: Tables) -> Hpo {
+        let ancestors = (0..tables.terms.len()).map(|_| OnceLock::new()).collect();
+        Hpo { obo, tables, search_index: OnceLock::new(), ancestors }
     }
 
     /// The release date, e.g. `"2025-01-16"` for `data-version: hp/releases/2025-01-16`. A
     /// `data-version` of another shape is returned whole.
     pub fn release(&self) -> &str {
-        let version = self.data_version.strip_prefix("hp/releases/").unwrap_or(&self.data_version);
+        let version = self.tables.data_version.strip_prefix("hp/releases/").unwrap_or(&self.tables.data_version);
         version.strip_suffix("/hp.obo").unwrap_or(version)
     }
 
     /// The header's `data-version` as written, e.g. `"hp/releases/2025-01-16"`.
     pub fn data_version(&self) -> &str {
-        &self.data_version
+        &self.tables.data_version
     }
 
     /// The header's `format-version`, e.g. `"1.2"`, if the file has one.
     pub fn format_version(&self) -> Option<&str> {
-        self.format_version.as_deref()
+        self.tables.format_version.as_deref()
     }
 
     /// The acknowledgement the HPO licence asks to show wherever terms are displayed:
@@ -222,17 +158,17 @@ impl Hpo {
 
     /// The number of current (non-obsolete) terms: 19,034 in the 2025-01-16 release.
     pub fn term_count(&self) -> usize {
-        self.n_current
+        self.tables.n_current
     }
 
     /// The number of `[Term]` stanzas, obsolete ones included: 19,484 in the 2025-01-16 release.
     pub fn stanza_count(&self) -> usize {
-        self.terms.len()
+        self.tables.terms.len()
     }
 
     /// Every term, obsolete ones included, in file order (which is identifier order in HPO releases).
     pub fn terms(&self) -> impl ExactSizeIterator<Item = TermRef<'_>> {
-        (0..as_u32(self.terms.len())).map(move |idx| TermRef::new(self, idx))
+        (0..tables::as_u32(self.tables.terms.len())).map(move |idx| TermRef::new(self, idx))
     }
 
     /// The term an identifier names: its own term, or for an alt id the term it was merged into.
@@ -265,7 +201,7 @@ impl Hpo {
     /// (breadth-first, parents in file order). Empty for unknown identifiers and for roots.
     pub fn ancestors(&self, id: impl TermKey) -> &[TermId] {
         match self.resolve(id) {
-            Some(idx) => self.ancestors[idx as usize].get_or_init(|| self.ids_of(&self.graph.ancestors(idx)).into()),
+            Some(idx) => self.ancestors[idx as usize].get_or_init(|| self.ids_of(&self.tables.graph.ancestors(idx)).into()),
             None => &[],
         }
     }
@@ -273,14 +209,14 @@ impl Hpo {
     /// Every `is_a` descendant of a term, without the term itself, each once, nearest first
     /// (breadth-first, children in file order). Empty for unknown identifiers and for leaves.
     pub fn descendants(&self, id: impl TermKey) -> Vec<TermId> {
-        self.resolve(id).map(|idx| self.ids_of(&self.graph.descendants(idx))).unwrap_or_default()
+        self.resolve(id).map(|idx| self.ids_of(&self.tables.graph.descendants(idx))).unwrap_or_default()
     }
 
     /// Whether `id` is `ancestor` or lies under it. False when either is unknown. Alt ids count
     /// as the term they were merged into.
     pub fn is_descendant_of(&self, id: impl TermKey, ancestor: impl TermKey) -> bool {
         match (self.resolve(id), self.resolve(ancestor)) {
-            (Some(idx), Some(ancestor_idx)) => self.graph.reaches_up(idx, ancestor_idx),
+            (Some(idx), Some(ancestor_idx)) => self.tables.graph.reaches_up(idx, ancestor_idx),
             _ => false,
         }
     }
@@ -313,8 +249,8 @@ impl Hpo {
 
     fn slot_of(&self, id: TermId) -> Option<Slot> {
         let bucket = bucket_of(id);
-        let (&start, &end) = (self.id_buckets.get(bucket)?, self.id_buckets.get(bucket + 1)?);
-        let in_bucket = &self.ids[start as usize..end as usize];
+        let (&start, &end) = (self.tables.id_buckets.get(bucket)?, self.tables.id_buckets.get(bucket + 1)?);
+        let in_bucket = &self.tables.ids[start as usize..end as usize];
         let pos = in_bucket.binary_search_by_key(&id, |&(id, _)| id).ok()?;
         Some(in_bucket[pos].1)
     }
@@ -327,27 +263,46 @@ impl Hpo {
     fn text(&self, span: Span) -> &str {
         let (start, end) = (span.start as usize, span.end as usize);
         match start.checked_sub(self.obo.len()) {
-            Some(copy_start) => &self.unescaped[copy_start..end - self.obo.len()],
+            Some(copy_start) => &self.tables.unescaped[copy_start..end - self.obo.len()],
             None => &self.obo[start..end],
         }
     }
 
     fn ids_of(&self, indexes: &[u32]) -> Vec<TermId> {
-        indexes.iter().map(|&idx| self.terms[idx as usize].id).collect()
+        indexes.iter().map(|&idx| self.tables.terms[idx as usize].id).collect()
     }
 }
 
 impl fmt::Debug for Hpo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Hpo").field("data_version", &self.data_version).field("term_count", &self.n_current).finish_non_exhaustive()
+        f.debug_struct("Hpo")
+            .field("data_version", &self.tables.data_version)
+            .field("term_count", &self.tables.n_current)
+            .finish_non_exhaustive()
     }
 }
 
-/// The bucket of `Hpo::id_buckets` an identifier falls in.
-fn bucket_of(id: TermId) -> usize {
-    (id.number() >> 8) as usize
-}
+#[cfg(test)]
+mod tests {
+    use crate::tables::Tables;
+    use crate::{EMBEDDED_OBO, EMBEDDED_TABLES};
 
-fn as_u32(value: usize) -> u32 {
-    u32::try_from(value).expect("fewer than 2^32 terms")
+    /// The build script's tables are the ones the library builds from the same text, and they
+    /// read back as they were written.
+    #[test]
+    fn the_embedded_tables_are_those_of_the_embedded_text() {
+        let built = Tables::build(EMBEDDED_OBO).unwrap();
+        assert_eq!(Tables::decode(EMBEDDED_TABLES), built);
+        assert_eq!(Tables::decode(&built.encode()), built);
+    }
+
+    /// What the release does not have: no `format-version`, a term without a definition.
+    #[test]
+    fn tables_without_a_format_version_or_a_definition_read_back() {
+        let text =
+            "data-version: test\n\n[Term]\nid: HP:0000001\nname: All\n\n[Term]\nid: HP:0000002\nname: Two \\W words\nis_a: HP:0000001\n";
+        let built = Tables::build(text).unwrap();
+        assert_eq!((built.format_version.as_deref(), built.terms[0].definition, built.unescaped.as_str()), (None, None, "Two   words"));
+        assert_eq!(Tables::decode(&built.encode()), built);
+    }
 }

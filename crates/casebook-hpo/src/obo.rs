@@ -9,7 +9,7 @@
 
 use crate::error::HpoError;
 use crate::id::{TermId, parse_curie};
-use crate::term::{Span, SynonymScope, Term};
+use crate::tables::{Span, SynonymScope, Term};
 
 /// The result of reading an OBO text, before the graph and indexes are built.
 pub(crate) struct ParsedObo {

@@ -85,7 +85,7 @@ impl SearchIndex {
     pub(crate) fn build(hpo: &Hpo) -> SearchIndex {
         let mut index = SearchIndex {
             text: String::with_capacity(1 << 20),
-            entries: Vec::with_capacity(hpo.terms.len() * 2),
+            entries: Vec::with_capacity(hpo.tables.terms.len() * 2),
             entry_words: Vec::with_capacity(200_000),
             vocab_text: String::with_capacity(1 << 18),
             vocab: Vec::with_capacity(32_000),
@@ -163,7 +163,7 @@ impl SearchIndex {
             }
         }
         let sort_key = |&(term_idx, (kind, distance, extra_words, _entry)): &(u32, (MatchKind, u8, u16, u32))| {
-            (kind, distance, extra_words, self.label_chars[term_idx as usize], hpo.terms[term_idx as usize].id)
+            (kind, distance, extra_words, self.label_chars[term_idx as usize], hpo.tables.terms[term_idx as usize].id)
         };
         let mut ranked: Vec<(u32, (MatchKind, u8, u16, u32))> =
             best.iter().enumerate().filter_map(|(term_idx, slot)| slot.map(|found| (as_u32(term_idx), found))).collect();

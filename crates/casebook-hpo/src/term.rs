@@ -4,7 +4,8 @@
 use std::fmt;
 
 use crate::Hpo;
-use crate::id::TermId;
+use crate::id::{TermId, TermKey};
+use crate::tables::{SynonymScope, Term};
 
 /// A borrowed view of one term of an [`Hpo`]: its identifier, label, definition, synonyms and
 /// direct parents and children.
@@ -47,7 +48,7 @@ impl<'a> TermRef<'a> {
     pub fn synonyms(&self) -> impl ExactSizeIterator<Item = Synonym<'a>> + use<'a> {
         let hpo = self.hpo;
         let (start, end) = self.term().synonyms;
-        hpo.synonyms[start as usize..end as usize].iter().map(move |&(span, scope)| Synonym { text: hpo.text(span), scope })
+        hpo.tables.synonyms[start as usize..end as usize].iter().map(move |&(span, scope)| Synonym { text: hpo.text(span), scope })
     }
 
     /// Identifiers merged into this term (`alt_id`); looking them up leads here.
@@ -75,13 +76,13 @@ impl<'a> TermRef<'a> {
     /// The direct `is_a` parents, in file order.
     pub fn parents(&self) -> impl ExactSizeIterator<Item = TermRef<'a>> + use<'a> {
         let hpo = self.hpo;
-        hpo.graph.parents(self.idx).iter().map(move |&idx| TermRef::new(hpo, idx))
+        hpo.tables.graph.parents(self.idx).iter().map(move |&idx| TermRef::new(hpo, idx))
     }
 
     /// The direct `is_a` children, in file order.
     pub fn children(&self) -> impl ExactSizeIterator<Item = TermRef<'a>> + use<'a> {
         let hpo = self.hpo;
-        hpo.graph.children(self.idx).iter().map(move |&idx| TermRef::new(hpo, idx))
+        hpo.tables.graph.children(self.idx).iter().map(move |&idx| TermRef::new(hpo, idx))
     }
 
     pub(crate) fn new(hpo: &'a Hpo, idx: u32) -> TermRef<'a> {
@@ -89,7 +90,7 @@ impl<'a> TermRef<'a> {
     }
 
     fn term(&self) -> &'a Term {
-        &self.hpo.terms[self.idx as usize]
+        &self.hpo.tables.terms[self.idx as usize]
     }
 }
 
@@ -104,6 +105,12 @@ impl Eq for TermRef<'_> {}
 impl fmt::Debug for TermRef<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TermRef").field("id", &self.id()).field("name", &self.name()).finish()
+    }
+}
+
+impl TermKey for TermRef<'_> {
+    fn term_id(&self) -> Option<TermId> {
+        Some(self.id())
     }
 }
 
@@ -123,41 +130,6 @@ impl<'a> Synonym<'a> {
     /// How the synonym relates to the term's meaning.
     pub fn scope(&self) -> SynonymScope {
         self.scope
-    }
-}
-
-/// The OBO synonym scopes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SynonymScope {
-    /// Means exactly the same as the label.
-    Exact,
-    /// Related, but not the same.
-    Related,
-    /// Broader than the label.
-    Broad,
-    /// Narrower than the label.
-    Narrow,
-}
-
-impl SynonymScope {
-    /// The scope as written in OBO: `EXACT`, `RELATED`, `BROAD` or `NARROW`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SynonymScope::Exact => "EXACT",
-            SynonymScope::Related => "RELATED",
-            SynonymScope::Broad => "BROAD",
-            SynonymScope::Narrow => "NARROW",
-        }
-    }
-
-    pub(crate) fn from_obo(word: &str) -> Option<SynonymScope> {
-        match word {
-            "EXACT" => Some(SynonymScope::Exact),
-            "RELATED" => Some(SynonymScope::Related),
-            "BROAD" => Some(SynonymScope::Broad),
-            "NARROW" => Some(SynonymScope::Narrow),
-            _ => None,
-        }
     }
 }
 
@@ -186,27 +158,4 @@ pub enum Lookup<'a> {
     },
     /// Not an identifier of this release, or not an HPO identifier at all.
     Unknown,
-}
-
-/// One `[Term]` stanza, as stored in the ontology's term table. Its texts are [`Span`]s of the
-/// release, so that loading one copies no text.
-#[derive(Debug, Clone)]
-pub(crate) struct Term {
-    pub(crate) id: TermId,
-    pub(crate) name: Span,
-    pub(crate) definition: Option<Span>,
-    /// `(start, end)` of the term's synonyms in the ontology's synonym table.
-    pub(crate) synonyms: (u32, u32),
-    pub(crate) alt_ids: Vec<TermId>,
-    pub(crate) obsolete: bool,
-    pub(crate) replaced_by: Vec<TermId>,
-    pub(crate) consider: Vec<TermId>,
-}
-
-/// Where one text of a release is: a byte range of the OBO text as given, or, for a text that had
-/// OBO escapes, of the unescaped copies kept after it (offsets past the end of the OBO text).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Span {
-    pub(crate) start: u32,
-    pub(crate) end: u32,
 }

@@ -1,6 +1,4 @@
-//! Search for autocomplete: ranking, typos, identifiers and speed.
-
-use std::time::{Duration, Instant};
+//! Search for autocomplete: ranking, typos and identifiers (times: `bench/hpo.sh`).
 
 use casebook_hpo::{Hpo, MatchKind, TermId};
 
@@ -102,20 +100,4 @@ fn matched_text_is_the_label_or_synonym_as_written() {
     assert_eq!((hit.label, hit.matched_text), ("Eczematoid dermatitis", "Eczema"));
     let hit = hpo.search("kienbock", 1)[0];
     assert_eq!(hit.matched_text, "Kienböck's disease");
-}
-
-#[test]
-fn a_search_takes_well_under_ten_milliseconds() {
-    let hpo = Hpo::embedded();
-    let queries = ["e", "ec", "eczema", "ecezma", "pyoderma gangrenossum", "abnormality of the", "HP:0001369", "recurrent infections"];
-    // Tests run unoptimized, where a query costs several times what it costs in a release build,
-    // so this guards against a blow-up rather than measuring the release figure.
-    let budget = if cfg!(debug_assertions) { Duration::from_millis(200) } else { Duration::from_millis(10) };
-    for query in queries {
-        hpo.search(query, 10);
-        let start = Instant::now();
-        hpo.search(query, 10);
-        let elapsed = start.elapsed();
-        assert!(elapsed < budget, "{query:?} took {elapsed:?}");
-    }
 }

@@ -170,25 +170,57 @@ pub struct Seen {
     /// Each field given (null or not) with the key it was given under. A oneof member's two names
     /// count as two fields here, so only the same key twice is a duplicate; the member's other
     /// name is a second member of the oneof.
-    fields: Vec<(&'static str, &'static str)>,
+    fields: Claims,
     /// Each oneof set (given and not null) with the key of its member.
-    oneofs: Vec<(&'static str, &'static str)>,
+    oneofs: Claims,
     /// The keys that name no field, as written.
     unknown_keys: Vec<String>,
 }
 
+/// Names, each with the key that claimed it, in the order claimed.
+///
+/// The first few are kept in place: most objects give a handful of fields, and a list on the
+/// heap cost an allocation and a free for every object read (every ontology class is one).
+struct Claims {
+    inline: [(&'static str, &'static str); Claims::INLINE],
+    len: usize,
+    more: Vec<(&'static str, &'static str)>,
+}
+
+impl Claims {
+    const INLINE: usize = 8;
+
+    fn new() -> Claims {
+        Claims { inline: [("", ""); Claims::INLINE], len: 0, more: Vec::new() }
+    }
+
+    /// The key that claimed `name`, if one did.
+    fn key_of(&self, name: &'static str) -> Option<&'static str> {
+        let inline = &self.inline[..self.len.min(Claims::INLINE)];
+        inline.iter().chain(&self.more).find(|(claimed, _)| *claimed == name).map(|&(_, key)| key)
+    }
+
+    fn claim(&mut self, name: &'static str, key: &'static str) {
+        match self.inline.get_mut(self.len) {
+            Some(place) => *place = (name, key),
+            None => self.more.push((name, key)),
+        }
+        self.len += 1;
+    }
+}
+
 impl Seen {
     pub(crate) fn new() -> Seen {
-        Seen { fields: Vec::new(), oneofs: Vec::new(), unknown_keys: Vec::new() }
+        Seen { fields: Claims::new(), oneofs: Claims::new(), unknown_keys: Vec::new() }
     }
 
     /// Whether `key` is the first key that names field `field`; records an error otherwise.
     fn claim_field(&mut self, field: &'static str, key: &'static str, r: &mut Reader) -> bool {
-        if let Some(&(_, first)) = self.fields.iter().find(|(claimed, _)| *claimed == field) {
+        if let Some(first) = self.fields.key_of(field) {
             r.field(key, |r| r.fail(Reason::DuplicateField { first: first.to_string() }));
             return false;
         }
-        self.fields.push((field, key));
+        self.fields.claim(field, key);
         true
     }
 
@@ -225,7 +257,7 @@ impl Seen {
             object.next_value_seed(Skip)?;
             return Ok(());
         }
-        if let Some(&(_, first)) = self.oneofs.iter().find(|(claimed, _)| *claimed == E::ONEOF_NAME) {
+        if let Some(first) = self.oneofs.key_of(E::ONEOF_NAME) {
             let was_null = object.next_value_seed(Skip)?;
             if !was_null {
                 r.field(key, |r| r.fail(Reason::OneofConflict { oneof: E::ONEOF_NAME, first: first.to_string() }));
@@ -234,7 +266,7 @@ impl Seen {
         }
         let read = r.field(key, |r| object.next_value_seed(MemberSeed::new(key, place, r)))?;
         if read != Read::Null {
-            self.oneofs.push((E::ONEOF_NAME, key));
+            self.oneofs.claim(E::ONEOF_NAME, key);
         }
         Ok(())
     }

@@ -147,9 +147,12 @@ pub fn parse_patient_json(text: &str) -> Result<Patient, Vec<Diagnostic>> {
 /// Serializes a patient the way export writes it: pretty JSON, keys in schema order, one final
 /// newline.
 pub fn patient_to_json(patient: &Patient) -> String {
-    let mut text = serde_json::to_string_pretty(&patient_to_dto(patient)).expect("a patient DTO always serializes");
-    text.push('\n');
-    text
+    // Records are a few kilobytes; serde_json's own buffer starts at 128 bytes and is copied
+    // each time it doubles.
+    let mut text = Vec::with_capacity(4096);
+    serde_json::to_writer_pretty(&mut text, &patient_to_dto(patient)).expect("a patient DTO always serializes");
+    text.push(b'\n');
+    String::from_utf8(text).expect("serde_json writes UTF-8")
 }
 
 /// Serializes a study the way export writes it.

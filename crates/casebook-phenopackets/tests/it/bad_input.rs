@@ -278,6 +278,14 @@ fn a_key_given_twice_in_one_object_is_an_error() {
             r#"{"files": [{"uri": "a", "fileAttributes": {"format": "VCF", "genomeAssembly": "GRCh38", "format": "BAM"}}]}"#.into(),
             vec![("$.files[0].fileAttributes.format", twice("format"))],
         ),
+        // The first eight fields of an object are kept apart from the rest (`Claims`).
+        (
+            "fields given again after eight others",
+            r#"{"id": "a", "subject": {}, "phenotypicFeatures": [], "measurements": [], "biosamples": [], "interpretations": [],
+                "diseases": [], "medicalActions": [], "files": [], "metaData": {}, "files": [], "id": "b"}"#
+                .into(),
+            vec![("$.files", twice("files")), ("$.id", twice("id"))],
+        ),
         // Not the same key: a second member of the oneof, as before.
         (
             "a oneof member under both of its names",

@@ -39,9 +39,9 @@ impl Graph {
         Graph { parent_start, parents, child_start, children }
     }
 
-    #[cfg_attr(not(test), allow(dead_code))]
     /// The four tables, for [`crate::tables::Tables::encode`]: parent offsets, parents, child
     /// offsets, children.
+    #[cfg_attr(not(test), allow(dead_code, reason = "the build script writes the tables"))]
     pub(crate) fn parts(&self) -> (&[u32], &[u32], &[u32], &[u32]) {
         (&self.parent_start, &self.parents, &self.child_start, &self.children)
     }

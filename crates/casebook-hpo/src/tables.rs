@@ -108,10 +108,9 @@ impl Tables {
         })
     }
 
-    // Only the build script writes tables; the library reads them (and its tests write them).
-    #[cfg_attr(not(test), allow(dead_code))]
     /// The tables as bytes for [`Tables::decode`]: every number a little-endian `u32`, every
     /// list and text led by its length.
+    #[cfg_attr(not(test), allow(dead_code, reason = "the build script writes the tables; the library only reads them"))]
     pub(crate) fn encode(&self) -> Vec<u8> {
         let mut out = Encoder(Vec::with_capacity(4 << 20));
         out.text(&self.data_version);
@@ -209,10 +208,10 @@ impl Tables {
     }
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
+#[cfg_attr(not(test), allow(dead_code, reason = "the build script writes the tables"))]
 struct Encoder(Vec<u8>);
 
-#[cfg_attr(not(test), allow(dead_code))]
+#[cfg_attr(not(test), allow(dead_code, reason = "the build script writes the tables"))]
 impl Encoder {
     fn number(&mut self, number: u32) {
         self.0.extend_from_slice(&number.to_le_bytes());

@@ -53,7 +53,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use crate::search::SearchIndex;
-use crate::tables::{Slot, Span, Tables, bucket_of};
+use crate::tables::{Slot, Span, Tables};
 
 pub use crate::error::HpoError;
 pub use crate::id::{TermId, TermKey};
@@ -181,7 +181,7 @@ impl Hpo {
     /// What an identifier stands for in this release. A text that is not an HPO identifier is
     /// [`Lookup::Unknown`].
     pub fn lookup(&self, id: impl TermKey) -> Lookup<'_> {
-        let Some(slot) = id.term_id().and_then(|id| self.slot_of(id)) else {
+        let Some(slot) = id.term_id().and_then(|id| self.tables.slot_of(id)) else {
             return Lookup::Unknown;
         };
         match slot {
@@ -242,17 +242,9 @@ impl Hpo {
 
     /// The table position of a term or alt id, resolved to the primary term.
     fn index_of(&self, id: TermId) -> Option<u32> {
-        self.slot_of(id).map(|slot| match slot {
+        self.tables.slot_of(id).map(|slot| match slot {
             Slot::Primary(idx) | Slot::Alt(idx) => idx,
         })
-    }
-
-    fn slot_of(&self, id: TermId) -> Option<Slot> {
-        let bucket = bucket_of(id);
-        let (&start, &end) = (self.tables.id_buckets.get(bucket)?, self.tables.id_buckets.get(bucket + 1)?);
-        let in_bucket = &self.tables.ids[start as usize..end as usize];
-        let pos = in_bucket.binary_search_by_key(&id, |&(id, _)| id).ok()?;
-        Some(in_bucket[pos].1)
     }
 
     fn resolve(&self, id: impl TermKey) -> Option<u32> {

@@ -85,12 +85,12 @@ fn every_identifier_of_the_release_is_found_and_its_neighbours_only_if_they_are_
         known.insert(term.number());
         known.extend(term.alt_ids().iter().map(|alt_id| alt_id.number()));
     }
-    // Lookups go through buckets of 256 numbers: the numbers on either side of every identifier,
-    // and the ends of every bucket up to past the highest, cross their edges.
+    // Lookups go through pages of 256 numbers: the numbers on either side of every identifier,
+    // and the ends of every page up to past the highest, cross their edges.
     let highest = *known.last().unwrap();
     let neighbours = known.iter().flat_map(|&number| [number.saturating_sub(1), number + 1]);
-    let bucket_ends = (0..=(highest >> 8) + 1).flat_map(|bucket| [bucket << 8, (bucket << 8) + 255]);
-    for number in known.iter().copied().chain(neighbours).chain(bucket_ends) {
+    let page_ends = (0..=(highest >> 8) + 1).flat_map(|page| [page << 8, (page << 8) + 255]);
+    for number in known.iter().copied().chain(neighbours).chain(page_ends) {
         let Some(term_id) = TermId::from_number(number) else { continue };
         assert_eq!(hpo.lookup(term_id) != Lookup::Unknown, known.contains(&number), "{term_id}");
     }

@@ -316,9 +316,23 @@ impl Checker<'_> {
         if excluded.len() < 2 {
             return;
         }
+        // The excluded ancestor reported is the first listed, as a scan of the list in order
+        // would find it; the sorted list is searched instead, since documents exclude dozens of
+        // terms and a scan for each ancestor of each made this loop quadratic.
+        let first_index_in = |sorted: &[(TermId, usize)], sketch: TermSketch, term: TermId| {
+            if !sketch.may_hold(term) {
+                return None;
+            }
+            let start = sorted.partition_point(|&(listed, _)| listed < term);
+            sorted.get(start).filter(|(listed, _)| *listed == term).map(|&(_, index)| index)
+        };
         for &(term, index) in &excluded {
-            let ancestors = self.hpo.ancestors(term);
-            if let Some(&(ancestor, other)) = excluded.iter().find(|(candidate, _)| ancestors.contains(candidate)) {
+            let excluded_ancestors = self
+                .hpo
+                .ancestors(term)
+                .iter()
+                .filter_map(|&ancestor| first_index_in(&excluded_by_term, excluded_sketch, ancestor).map(|other| (ancestor, other)));
+            if let Some((ancestor, other)) = excluded_ancestors.min_by_key(|&(_, other)| other) {
                 let message = format!(
                     "the excluded {} adds nothing: its ancestor {} is excluded at {}",
                     self.describe(term),

@@ -191,6 +191,27 @@ fn messages_name_the_replacement_and_the_release() {
 }
 
 #[test]
+fn an_excluded_term_names_the_first_listed_of_its_excluded_ancestors() {
+    // HP:0001367 is the nearer ancestor of Arthritis, HP:0000118 the one listed first.
+    let found = validate(
+        &phenopacket(
+            r#"[{"type": {"id": "HP:0000118", "label": "Phenotypic abnormality"}, "excluded": true},
+                {"type": {"id": "HP:0001369", "label": "Arthritis"}, "excluded": true},
+                {"type": {"id": "HP:0001367", "label": "Abnormal joint morphology"}, "excluded": true}]"#,
+        ),
+        Hpo::embedded(),
+    );
+    let found: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "warning [redundant-ancestor] $.phenotypicFeatures[1].type: the excluded HP:0001369 (Arthritis) adds nothing: its ancestor HP:0000118 (Phenotypic abnormality) is excluded at $.phenotypicFeatures[0].type",
+            "warning [redundant-ancestor] $.phenotypicFeatures[2].type: the excluded HP:0001367 (Abnormal joint morphology) adds nothing: its ancestor HP:0000118 (Phenotypic abnormality) is excluded at $.phenotypicFeatures[0].type",
+        ]
+    );
+}
+
+#[test]
 fn a_family_member_may_rely_on_the_family_metadata() {
     let text = format!(
         r#"{{"id": "f", "proband": {{"id": "p", "phenotypicFeatures": [{ARTHRITIS}]}}, "relatives": [{{"id": "r", "diseases": [{{"term": {{"id": "MONDO:1", "label": "x"}}}}]}}],

@@ -23,6 +23,8 @@
 //! A server's store never meets such an import: it always holds the file open, so an import
 //! beside it stays in the log.
 
+use std::path::PathBuf;
+
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};
 
@@ -33,6 +35,9 @@ pub(crate) trait LargeWrites {
     async fn before_large_write(&mut self) -> bool;
     /// Undoes what [`LargeWrites::before_large_write`] did.
     async fn after_large_write(&mut self);
+    /// The file a prepared large write puts its pages into as it goes, to be written out to
+    /// disk while it does ([`crate::writeback`]); `None` when there is none.
+    async fn written_file(&mut self) -> Option<PathBuf>;
 }
 
 impl LargeWrites for PoolConnection<Sqlite> {
@@ -49,6 +54,13 @@ impl LargeWrites for PoolConnection<Sqlite> {
             self.close_on_drop();
         }
     }
+
+    async fn written_file(&mut self) -> Option<PathBuf> {
+        // The main database's file; empty for a database in memory.
+        let file: String =
+            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'").fetch_one(&mut **self).await.ok()?;
+        (!file.is_empty()).then(|| PathBuf::from(file))
+    }
 }
 
 /// PostgreSQL has no such choice to make: its write-ahead log is written once either way.
@@ -58,4 +70,8 @@ impl LargeWrites for PoolConnection<Postgres> {
     }
 
     async fn after_large_write(&mut self) {}
+
+    async fn written_file(&mut self) -> Option<PathBuf> {
+        None
+    }
 }

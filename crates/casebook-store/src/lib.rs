@@ -33,6 +33,7 @@ pub mod error;
 mod large_writes;
 pub mod testing;
 pub mod url;
+mod writeback;
 // `audit`, `users`, `records`, `queries`, `sessions` and `tokens` are declared below the macros
 // they use.
 
@@ -420,6 +421,9 @@ impl Store {
         with_db!(&self.db, |pool| {
             let mut connection = pool.acquire().await.doing("opening a connection for the import")?;
             let prepared = self.single && connection.before_large_write().await;
+            // With the rollback journal, pages go into the file as the import goes.
+            let mut writeback =
+                if prepared { connection.written_file().await.and_then(|file| writeback::Writeback::start(&file)) } else { None };
             let imported = async {
                 let mut summary = ImportSummary::default();
                 let mut tx = begin_audited!(connection, backend);
@@ -493,6 +497,8 @@ impl Store {
                 // memory at a time, and new patients go in by one statement per batch.
                 while let Some(records) = source.next().await {
                     for batch in import_batches(&records) {
+                        // What the batch adds to the registry, roughly: its records' texts.
+                        let written: usize = batch.iter().map(|record| record.json().len()).sum();
                         let mut outcomes = Vec::with_capacity(batch.len());
                         for record in batch {
                             let pseudonym = record.patient().pseudonym.as_str();
@@ -595,6 +601,9 @@ impl Store {
                         }
                         append_events!(tx, backend, actor, &events);
                         events.clear();
+                        if let Some(writeback) = &mut writeback {
+                            writeback.wrote(written);
+                        }
                     }
                 }
                 if !source.finished() {
@@ -606,6 +615,7 @@ impl Store {
                 Ok::<_, StoreError>(Some(summary))
             }
             .await;
+            drop(writeback);
             // After a rollback too: a transaction dropped unfinished is rolled back before the
             // connection runs anything else.
             if prepared {

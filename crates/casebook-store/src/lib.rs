@@ -615,6 +615,7 @@ impl Store {
                 Ok::<_, StoreError>(Some(summary))
             }
             .await;
+            // Before the journal mode changes back: no write-out outlives the import.
             drop(writeback);
             // After a rollback too: a transaction dropped unfinished is rolled back before the
             // connection runs anything else.

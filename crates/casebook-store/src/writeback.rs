@@ -15,12 +15,14 @@ use std::path::Path;
 use std::sync::mpsc::SyncSender;
 use std::thread::JoinHandle;
 
-/// A thread that writes one file's data out to disk each time it is nudged.
+/// A thread that writes one file's data out to disk each time [`WRITE_OUT_EVERY`] more bytes
+/// were written to it.
 pub(crate) struct Writeback {
+    /// Each message asks the thread for one write-out.
     nudges: Option<SyncSender<()>>,
     /// Answers how many write-outs succeeded.
     thread: Option<JoinHandle<usize>>,
-    /// Bytes written since the last nudge.
+    /// Bytes written since the last write-out was asked for.
     unwritten: usize,
 }
 

@@ -283,13 +283,7 @@ impl Checker<'_> {
         // Most ancestors are in neither list: a sketch of each list answers "not here" for
         // most of them without the search.
         let (observed_sketch, excluded_sketch) = (TermSketch::of(&observed), TermSketch::of(&excluded));
-        let index_in = |sorted: &[(TermId, usize)], sketch: TermSketch, term: TermId| {
-            if !sketch.may_hold(term) {
-                return None;
-            }
-            let end = sorted.partition_point(|&(listed, _)| listed <= term);
-            sorted[..end].last().filter(|(listed, _)| *listed == term).map(|&(_, index)| index)
-        };
+        let index_in = |sorted, sketch, term| entries_of(sorted, sketch, term).last().map(|&(_, index)| index);
         for &(term, index) in &observed {
             for &ancestor in self.hpo.ancestors(term) {
                 if let Some(other) = index_in(&excluded_by_term, excluded_sketch, ancestor) {
@@ -319,19 +313,10 @@ impl Checker<'_> {
         // The excluded ancestor reported is the first listed, as a scan of the list in order
         // would find it; the sorted list is searched instead, since documents exclude dozens of
         // terms and a scan for each ancestor of each made this loop quadratic.
-        let first_index_in = |sorted: &[(TermId, usize)], sketch: TermSketch, term: TermId| {
-            if !sketch.may_hold(term) {
-                return None;
-            }
-            let start = sorted.partition_point(|&(listed, _)| listed < term);
-            sorted.get(start).filter(|(listed, _)| *listed == term).map(|&(_, index)| index)
-        };
         for &(term, index) in &excluded {
-            let excluded_ancestors = self
-                .hpo
-                .ancestors(term)
-                .iter()
-                .filter_map(|&ancestor| first_index_in(&excluded_by_term, excluded_sketch, ancestor).map(|other| (ancestor, other)));
+            let excluded_ancestors = self.hpo.ancestors(term).iter().filter_map(|&ancestor| {
+                entries_of(&excluded_by_term, excluded_sketch, ancestor).first().map(|&(_, other)| (ancestor, other))
+            });
             if let Some((ancestor, other)) = excluded_ancestors.min_by_key(|&(_, other)| other) {
                 let message = format!(
                     "the excluded {} adds nothing: its ancestor {} is excluded at {}",
@@ -347,6 +332,17 @@ impl Checker<'_> {
     fn describe(&self, id: TermId) -> String {
         describe(self.hpo.term(id), id)
     }
+}
+
+/// The entries of `term` in a list sorted by term, in list order (a term and one of its alt
+/// ids can both be listed); `sketch` is the list's, and spares the search for most terms.
+fn entries_of(sorted: &[(TermId, usize)], sketch: TermSketch, term: TermId) -> &[(TermId, usize)] {
+    if !sketch.may_hold(term) {
+        return &[];
+    }
+    let start = sorted.partition_point(|&(listed, _)| listed < term);
+    let len = sorted[start..].partition_point(|&(listed, _)| listed == term);
+    &sorted[start..start + len]
 }
 
 /// A set of terms in 64 bits, one bit per term (of a hash of its number): a term whose bit is

@@ -181,7 +181,7 @@ impl Hpo {
     /// What an identifier stands for in this release. A text that is not an HPO identifier is
     /// [`Lookup::Unknown`].
     pub fn lookup(&self, id: impl TermKey) -> Lookup<'_> {
-        let Some(slot) = id.term_id().and_then(|id| self.tables.slot_of(id)) else {
+        let Some(slot) = id.term_id().and_then(|id| self.tables.ids.slot_of(id)) else {
             return Lookup::Unknown;
         };
         match slot {
@@ -242,7 +242,7 @@ impl Hpo {
 
     /// The table position of a term or alt id, resolved to the primary term.
     fn index_of(&self, id: TermId) -> Option<u32> {
-        self.tables.slot_of(id).map(|slot| match slot {
+        self.tables.ids.slot_of(id).map(|slot| match slot {
             Slot::Primary(idx) | Slot::Alt(idx) => idx,
         })
     }

@@ -23,13 +23,8 @@ pub(crate) struct Tables {
     pub(crate) terms: Vec<Term>,
     /// Every term's synonyms, term after term.
     pub(crate) synonyms: Vec<(Span, SynonymScope)>,
-    /// Every identifier (primary and alt) by its number, in pages of 256 numbers: where each
-    /// page starts in `id_slots`, or [`NO_PAGE`] when no identifier is on it. A lookup is two
-    /// reads, no search: validation looks up every term of every document, several times.
-    pub(crate) id_pages: Vec<u32>,
-    /// The pages that have identifiers, 256 numbers each: every number's [`Slot`], encoded
-    /// ([`Slot::encode`]), 0 for none.
-    pub(crate) id_slots: Vec<u32>,
+    /// Every identifier, primary and alt.
+    pub(crate) ids: IdIndex,
     pub(crate) n_current: usize,
     pub(crate) graph: Graph,
 }
@@ -61,12 +56,50 @@ impl Slot {
     }
 }
 
-/// [`Tables::id_pages`] of a number no identifier has.
+/// Every identifier (primary and alt) by its number, in pages of 256 numbers. A lookup is two
+/// reads, no search: validation looks up every term of every document, several times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IdIndex {
+    /// Where each page starts in `slots`, or [`NO_PAGE`] when no identifier is on it.
+    pages: Vec<u32>,
+    /// The pages that have identifiers, 256 numbers each: every number's [`Slot`], encoded
+    /// ([`Slot::encode`]), 0 for none.
+    slots: Vec<u32>,
+}
+
+/// [`IdIndex::pages`] of a number no identifier has.
 const NO_PAGE: u32 = u32::MAX;
 
-/// Identifiers per page of [`Tables::id_slots`]: the 22,929 identifiers of the 2025-01-16 release
+/// Identifiers per page of [`IdIndex::slots`]: the 22,929 identifiers of the 2025-01-16 release
 /// fall on 113 pages (116 KiB), among 23,443 page entries (92 KiB).
 const PAGE: u32 = 256;
+
+impl IdIndex {
+    fn new(ids: impl IntoIterator<Item = (TermId, Slot)>) -> IdIndex {
+        let mut index = IdIndex { pages: Vec::new(), slots: Vec::new() };
+        for (id, slot) in ids {
+            let page = (id.number() / PAGE) as usize;
+            if page >= index.pages.len() {
+                index.pages.resize(page + 1, NO_PAGE);
+            }
+            if index.pages[page] == NO_PAGE {
+                index.pages[page] = as_u32(index.slots.len());
+                index.slots.resize(index.slots.len() + PAGE as usize, 0);
+            }
+            index.slots[(index.pages[page] + id.number() % PAGE) as usize] = slot.encode();
+        }
+        index
+    }
+
+    /// What an identifier points at, if it is one of the release.
+    pub(crate) fn slot_of(&self, id: TermId) -> Option<Slot> {
+        let start = *self.pages.get((id.number() / PAGE) as usize)?;
+        if start == NO_PAGE {
+            return None;
+        }
+        Slot::decode(self.slots[(start + id.number() % PAGE) as usize])
+    }
+}
 
 pub(crate) fn as_u32(value: usize) -> u32 {
     u32::try_from(value).expect("fewer than 2^32 terms")
@@ -99,48 +132,26 @@ impl Tables {
         if let Some(pair) = alt_entries.windows(2).find(|pair| pair[0].0 == pair[1].0) {
             return Err(HpoError::DuplicateAltId { line: pair[1].2, id: pair[1].0.to_string() });
         }
-        let ids =
-            primaries.iter().map(|&(id, idx)| (id, Slot::Primary(idx))).chain(alt_entries.iter().map(|&(id, idx, _)| (id, Slot::Alt(idx))));
-        let last_page =
-            primaries.iter().map(|&(id, _)| id).chain(alt_entries.iter().map(|&(id, _, _)| id)).max().map_or(0, |id| id.number() / PAGE);
-        let (mut id_pages, mut id_slots) = (vec![NO_PAGE; last_page as usize + 1], Vec::new());
-        for (id, slot) in ids {
-            let page = &mut id_pages[(id.number() / PAGE) as usize];
-            if *page == NO_PAGE {
-                *page = as_u32(id_slots.len());
-                id_slots.resize(id_slots.len() + PAGE as usize, 0);
-            }
-            id_slots[(*page + id.number() % PAGE) as usize] = slot.encode();
-        }
-        let mut tables = Tables {
-            data_version: parsed.data_version,
-            format_version: parsed.format_version,
-            unescaped: parsed.unescaped,
-            n_current: terms.iter().filter(|term| !term.obsolete).count(),
-            terms,
-            synonyms: parsed.synonyms,
-            id_pages,
-            id_slots,
-            graph: Graph::new(0, &[]),
-        };
+        let ids = IdIndex::new(
+            primaries.iter().map(|&(id, idx)| (id, Slot::Primary(idx))).chain(alt_entries.iter().map(|&(id, idx, _)| (id, Slot::Alt(idx)))),
+        );
         let mut edges: Vec<(u32, u32)> = Vec::with_capacity(parsed.is_a.len());
         for &(child, parent_id, line) in &parsed.is_a {
-            match tables.slot_of(parent_id) {
+            match ids.slot_of(parent_id) {
                 Some(Slot::Primary(parent)) => edges.push((child, parent)),
                 _ => return Err(HpoError::UnknownParent { line, id: parent_id.to_string() }),
             }
         }
-        tables.graph = Graph::new(tables.terms.len(), &edges);
-        Ok(tables)
-    }
-
-    /// What an identifier points at, if it is one of the release.
-    pub(crate) fn slot_of(&self, id: TermId) -> Option<Slot> {
-        let start = *self.id_pages.get((id.number() / PAGE) as usize)?;
-        if start == NO_PAGE {
-            return None;
-        }
-        Slot::decode(self.id_slots[(start + id.number() % PAGE) as usize])
+        Ok(Tables {
+            data_version: parsed.data_version,
+            format_version: parsed.format_version,
+            unescaped: parsed.unescaped,
+            n_current: terms.iter().filter(|term| !term.obsolete).count(),
+            graph: Graph::new(terms.len(), &edges),
+            terms,
+            synonyms: parsed.synonyms,
+            ids,
+        })
     }
 
     /// The tables as bytes for [`Tables::decode`]: every number a little-endian `u32`, every
@@ -168,10 +179,11 @@ impl Tables {
         out.count(self.synonyms.len());
         for &(span, scope) in &self.synonyms {
             out.span(span);
+            // Its place in `SynonymScope::ALL`, which lists the scopes in declaration order.
             out.number(scope as u32);
         }
-        out.list(&self.id_pages);
-        out.list(&self.id_slots);
+        out.list(&self.ids.pages);
+        out.list(&self.ids.slots);
         out.count(self.n_current);
         let (parent_start, parents, child_start, children) = self.graph.parts();
         for list in [parent_start, parents, child_start, children] {
@@ -207,21 +219,15 @@ impl Tables {
         let synonyms = (0..input.count())
             .map(|_| {
                 let span = input.span();
-                let scope = match input.number() {
-                    0 => SynonymScope::Exact,
-                    1 => SynonymScope::Related,
-                    2 => SynonymScope::Broad,
-                    3 => SynonymScope::Narrow,
-                    other => panic!("{other} is not a synonym scope"),
-                };
-                (span, scope)
+                let scope = input.number();
+                (span, *SynonymScope::ALL.get(scope as usize).unwrap_or_else(|| panic!("{scope} is not a synonym scope")))
             })
             .collect();
-        let (id_pages, id_slots) = (input.list(), input.list());
+        let ids = IdIndex { pages: input.list(), slots: input.list() };
         let n_current = input.count();
         let graph = Graph::from_parts(input.list(), input.list(), input.list(), input.list());
         assert!(input.0.is_empty(), "the tables end where their last list does");
-        Tables { data_version, format_version, unescaped, terms, synonyms, id_pages, id_slots, n_current, graph }
+        Tables { data_version, format_version, unescaped, terms, synonyms, ids, n_current, graph }
     }
 }
 
@@ -312,6 +318,9 @@ pub enum SynonymScope {
 }
 
 impl SynonymScope {
+    /// Every scope, in declaration order.
+    pub(crate) const ALL: [SynonymScope; 4] = [SynonymScope::Exact, SynonymScope::Related, SynonymScope::Broad, SynonymScope::Narrow];
+
     /// The scope as written in OBO: `EXACT`, `RELATED`, `BROAD` or `NARROW`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -322,14 +331,9 @@ impl SynonymScope {
         }
     }
 
+    /// The scope [`SynonymScope::as_str`] writes as `word`.
     pub(crate) fn from_obo(word: &str) -> Option<SynonymScope> {
-        match word {
-            "EXACT" => Some(SynonymScope::Exact),
-            "RELATED" => Some(SynonymScope::Related),
-            "BROAD" => Some(SynonymScope::Broad),
-            "NARROW" => Some(SynonymScope::Narrow),
-            _ => None,
-        }
+        SynonymScope::ALL.into_iter().find(|scope| scope.as_str() == word)
     }
 }
 

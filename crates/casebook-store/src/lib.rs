@@ -497,8 +497,6 @@ impl Store {
                 // memory at a time, and new patients go in by one statement per batch.
                 while let Some(records) = source.next().await {
                     for batch in import_batches(&records) {
-                        // What the batch adds to the registry, roughly: its records' texts.
-                        let written: usize = batch.iter().map(|record| record.json().len()).sum();
                         let mut outcomes = Vec::with_capacity(batch.len());
                         for record in batch {
                             let pseudonym = record.patient().pseudonym.as_str();
@@ -602,7 +600,8 @@ impl Store {
                         append_events!(tx, backend, actor, &events);
                         events.clear();
                         if let Some(writeback) = &mut writeback {
-                            writeback.wrote(written);
+                            // What the batch added to the registry, roughly: its records' texts.
+                            writeback.wrote(batch.iter().map(|record| record.json().len()).sum());
                         }
                     }
                 }

@@ -75,7 +75,7 @@ fn text_field(field: &'static str, text: &str) -> Result<String, DomainError> {
     if trimmed.is_empty() { Err(DomainError::InvalidText { field, reason: "must not be empty".into() }) } else { Ok(trimmed.to_string()) }
 }
 
-fn optional_text(problems: &mut Problems, path: String, field: &'static str, raw: &Option<String>) -> Option<Option<String>> {
+fn optional_text(problems: &mut Problems, path: String, field: &'static str, raw: &Option<Text<'_>>) -> Option<Option<String>> {
     problems.optional(path, raw.as_deref(), |text| text_field(field, text))
 }
 
@@ -167,9 +167,9 @@ pub fn patient_from_dto(dto: &PatientDto) -> Result<Patient, Vec<Diagnostic>> {
     });
     let notes = optional_text(&mut p, "notes".into(), "notes", &dto.notes);
     let source_document = dto.source_document.as_ref().map(|source| SourceDocument {
-        format: source.format.clone(),
+        format: source.format.to_string(),
         content: source.content.get().to_string(),
-        record_fingerprint: source.record_fingerprint.clone(),
+        record_fingerprint: source.record_fingerprint.to_string(),
     });
 
     let build = || {
@@ -352,7 +352,7 @@ fn therapy_from_dto(p: &mut Problems, path: &str, t: &DefinitiveTherapyDto) -> O
             }
         }
     };
-    let kind = match t.kind.as_str() {
+    let kind = match t.kind.as_ref() {
         "gene-therapy" => {
             refuse(p, &hsct_only, "gene therapy");
             let vector = optional_text(p, format!("{path}.vector"), "vector", &t.vector);
@@ -404,23 +404,23 @@ fn therapy_from_dto(p: &mut Problems, path: &str, t: &DefinitiveTherapyDto) -> O
 }
 
 /// Converts the domain record back to its file shape; the exact inverse of [`patient_from_dto`].
-pub fn patient_to_dto(patient: &Patient) -> PatientDto {
+pub fn patient_to_dto(patient: &Patient) -> PatientDto<'_> {
     PatientDto {
-        pseudonym: patient.pseudonym.to_string(),
-        center: patient.center.to_string(),
+        pseudonym: patient.pseudonym.as_str().into(),
+        center: patient.center.as_str().into(),
         source: patient.source.key().into(),
         sex: patient.sex.key().into(),
-        birth: patient.birth.map(|d| d.to_string()),
+        birth: patient.birth.map(|d| d.to_string().into()),
         family_history: patient.family_history,
         consanguinity: patient.consanguinity,
         vital_status: patient.vital_status.key().into(),
-        last_follow_up: patient.last_follow_up.map(|d| d.to_string()),
-        cause_of_death: patient.cause_of_death.clone(),
-        symptom_onset: patient.symptom_onset.map(|d| d.to_string()),
+        last_follow_up: patient.last_follow_up.map(|d| d.to_string().into()),
+        cause_of_death: patient.cause_of_death.as_deref().map(Into::into),
+        symptom_onset: patient.symptom_onset.map(|d| d.to_string().into()),
         diagnoses: patient
             .diagnoses
             .iter()
-            .map(|d| DiagnosisDto { id: d.code.id().to_string(), label: d.code.label().into(), date: d.date.map(|d| d.to_string()) })
+            .map(|d| DiagnosisDto { id: d.code.id().as_str().into(), label: d.code.label().into(), date: d.date.map(|d| d.to_string().into()) })
             .collect(),
         variants: patient
             .variants
@@ -439,17 +439,17 @@ pub fn patient_to_dto(patient: &Patient) -> PatientDto {
         labs: patient
             .labs
             .iter()
-            .map(|l| LabDto { date: l.date.to_string(), analyte: l.analyte.key().into(), value: l.value(), unit: l.unit().into() })
+            .map(|l| LabDto { date: l.date.to_string().into(), analyte: l.analyte.key().into(), value: l.value(), unit: l.unit().into() })
             .collect(),
-        weights: patient.weights.iter().map(|w| WeightDto { date: w.date.to_string(), kg: w.weight.kg() }).collect(),
+        weights: patient.weights.iter().map(|w| WeightDto { date: w.date.to_string().into(), kg: w.weight.kg() }).collect(),
         courses: patient.courses.iter().map(course_to_dto).collect(),
         definitive_therapies: patient.definitive_therapies.iter().map(therapy_to_dto).collect(),
         engraftment: patient
             .engraftment
             .iter()
             .map(|e| EngraftmentDto {
-                therapy: e.therapy.to_string(),
-                date: e.date.to_string(),
+                therapy: e.therapy.as_str().into(),
+                date: e.date.to_string().into(),
                 lineage: e.lineage.key().into(),
                 sample: e.sample.map(|s| s.key().into()),
                 method: e.method.map(|m| m.key().into()),
@@ -462,7 +462,7 @@ pub fn patient_to_dto(patient: &Patient) -> PatientDto {
             .zhu_assessments
             .iter()
             .map(|z| ZhuAssessmentDto {
-                date: z.date.to_string(),
+                date: z.date.to_string().into(),
                 thrombocytopenia: z.thrombocytopenia.key().into(),
                 small_platelets: z.small_platelets,
                 congenital_neutropenia: z.congenital_neutropenia,
@@ -473,32 +473,32 @@ pub fn patient_to_dto(patient: &Patient) -> PatientDto {
                 autoinflammation: z.autoinflammation,
                 malignancy: z.malignancy,
                 predicted_severe_genotype: z.predicted_severe_genotype,
-                clinician_score: z.clinician_score.map(|s| s.to_string()),
+                clinician_score: z.clinician_score.map(|s| s.to_string().into()),
             })
             .collect(),
-        notes: patient.notes.clone(),
+        notes: patient.notes.as_deref().map(Into::into),
         source_document: patient.source_document.as_ref().map(|source| SourceDocumentDto {
-            format: source.format.clone(),
-            record_fingerprint: source.record_fingerprint.clone(),
+            format: source.format.as_str().into(),
+            record_fingerprint: source.record_fingerprint.as_str().into(),
             content: serde_json::value::RawValue::from_string(source.content.clone()).expect("a stored source document is JSON"),
         }),
     }
 }
 
-fn code_dto(code: &Code) -> CodeDto {
-    CodeDto { id: code.id().to_string(), label: code.label().into() }
+fn code_dto(code: &Code) -> CodeDto<'_> {
+    CodeDto { id: code.id().as_str().into(), label: code.label().into() }
 }
 
-fn time_point_dto(point: &Option<TimePoint>) -> Option<TimePointDto> {
+fn time_point_dto(point: &Option<TimePoint>) -> Option<TimePointDto<'static>> {
     point.map(|point| match point {
-        TimePoint::Date(date) => TimePointDto { date: Some(date.to_string()), age_months: None },
+        TimePoint::Date(date) => TimePointDto { date: Some(date.to_string().into()), age_months: None },
         TimePoint::Age(age) => TimePointDto { date: None, age_months: Some(age.min_months()) },
     })
 }
 
-fn feature_to_dto(f: &PhenotypicFeature) -> FeatureDto {
+fn feature_to_dto(f: &PhenotypicFeature) -> FeatureDto<'_> {
     FeatureDto {
-        id: f.term.id().to_string(),
+        id: f.term.id().as_str().into(),
         label: f.term.label().into(),
         excluded: f.excluded,
         onset: time_point_dto(&f.onset),
@@ -507,40 +507,40 @@ fn feature_to_dto(f: &PhenotypicFeature) -> FeatureDto {
         temporal: f.temporal.iter().map(|t| t.key().into()).collect(),
         mechanism: f.mechanism.map(|m| m.key().into()),
         biopsy_proven: f.biopsy_proven,
-        note: f.note.clone(),
+        note: f.note.as_deref().map(Into::into),
     }
 }
 
-fn course_to_dto(c: &TreatmentCourse) -> CourseDto {
+fn course_to_dto(c: &TreatmentCourse) -> CourseDto<'_> {
     CourseDto {
-        id: c.id.to_string(),
-        drug: c.drug.clone(),
+        id: c.id.as_str().into(),
+        drug: c.drug.as_str().into(),
         route: c.route.map(|r| r.key().into()),
         dose: c.dose.map(|d| DoseDto { value: d.amount(), unit: d.unit().key().into() }),
         frequency: c.frequency.map(|f| f.key().into()),
-        start: c.start.to_string(),
-        end: c.end.map(|d| d.to_string()),
+        start: c.start.to_string().into(),
+        end: c.end.map(|d| d.to_string().into()),
         ongoing: c.ongoing,
         phase: c.phase.key().into(),
-        targets: c.targets.iter().map(|t| t.to_string()).collect(),
+        targets: c.targets.iter().map(|t| t.as_str().into()).collect(),
         response: c.response.as_ref().map(|r| ResponseDto {
             grade: r.grade.key().into(),
-            date: r.date.map(|d| d.to_string()),
-            note: r.note.clone(),
+            date: r.date.map(|d| d.to_string().into()),
+            note: r.note.as_deref().map(Into::into),
         }),
-        steroids_discontinued: c.steroids_discontinued.map(|d| d.to_string()),
+        steroids_discontinued: c.steroids_discontinued.map(|d| d.to_string().into()),
         termination: c.termination.map(|t| t.key().into()),
-        switched_to: c.switched_to.as_ref().map(|s| s.to_string()),
+        switched_to: c.switched_to.as_ref().map(|s| s.as_str().into()),
         adverse_events: c.adverse_events.as_ref().map(|events| {
             events
                 .iter()
                 .map(|e| AdverseEventDto {
-                    term: e.term.clone(),
+                    term: e.term.as_str().into(),
                     grade: e.grade.value() as i64,
                     serious: e.serious,
                     attribution: e.attribution.map(|a| a.key().into()),
                     action: e.action.map(|a| a.key().into()),
-                    onset: e.onset.map(|d| d.to_string()),
+                    onset: e.onset.map(|d| d.to_string().into()),
                     outcome: e.outcome.map(|o| o.key().into()),
                 })
                 .collect()
@@ -548,12 +548,12 @@ fn course_to_dto(c: &TreatmentCourse) -> CourseDto {
     }
 }
 
-fn therapy_to_dto(t: &DefinitiveTherapy) -> DefinitiveTherapyDto {
+fn therapy_to_dto(t: &DefinitiveTherapy) -> DefinitiveTherapyDto<'_> {
     let mut dto = DefinitiveTherapyDto {
-        id: t.id.to_string(),
-        kind: String::new(),
-        date: t.date.to_string(),
-        conditioning: t.conditioning.clone(),
+        id: t.id.as_str().into(),
+        kind: Text::Borrowed(""),
+        date: t.date.to_string().into(),
+        conditioning: t.conditioning.as_deref().map(Into::into),
         vector: None,
         product_vcn: None,
         cd34_per_kg_millions: None,
@@ -567,15 +567,15 @@ fn therapy_to_dto(t: &DefinitiveTherapy) -> DefinitiveTherapyDto {
     match &t.kind {
         DefinitiveTherapyKind::GeneTherapy { vector, product_vcn, cd34_per_kg_millions, trial_id } => {
             dto.kind = "gene-therapy".into();
-            dto.vector = vector.clone();
+            dto.vector = vector.as_deref().map(Into::into);
             dto.product_vcn = product_vcn.map(PositiveNumber::value);
             dto.cd34_per_kg_millions = cd34_per_kg_millions.map(PositiveNumber::value);
-            dto.trial_id = trial_id.clone();
+            dto.trial_id = trial_id.as_deref().map(Into::into);
         }
         DefinitiveTherapyKind::Hsct { donor, hla_match, source, acute_gvhd_grade, chronic_gvhd } => {
             dto.kind = "hsct".into();
             dto.donor = donor.map(|d| d.key().into());
-            dto.hla_match = hla_match.clone();
+            dto.hla_match = hla_match.as_deref().map(Into::into);
             dto.source = source.map(|s| s.key().into());
             dto.acute_gvhd_grade = acute_gvhd_grade.map(i64::from);
             dto.chronic_gvhd = *chronic_gvhd;
@@ -751,7 +751,7 @@ pub fn study_to_dto(study: &Study) -> StudyDto {
         title: study.title.clone(),
         description: study.description.clone(),
         data_label: study.data_label.clone(),
-        disease: study.disease.as_ref().map(code_dto),
+        disease: study.disease.as_ref().map(|code| code_dto(code).into_owned()),
         assumptions: study.assumptions.clone(),
         settings: SettingsDto {
             count_autoinflammation_as_autoimmunity: study.settings.zhu.count_autoinflammation_as_autoimmunity,
@@ -773,7 +773,7 @@ pub fn study_to_dto(study: &Study) -> StudyDto {
                 name: drug.name().into(),
                 class: drug.class().key().into(),
                 prednisone_equivalence: drug.prednisone_equivalence(),
-                codes: drug.codes().iter().map(code_dto).collect(),
+                codes: drug.codes().iter().map(|code| code_dto(code).into_owned()).collect(),
             })
             .collect(),
         report: report_to_dto(&study.report),

@@ -4,230 +4,243 @@
 //! as strings, keywords as lowercase strings), so that serde only checks the shape and every
 //! semantic problem is found by the conversion, which reports them all at once with their path.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
+
+/// A text of a record: borrowed from the patient when the record is written, owned when it is
+/// read. Writing a record (every import does, for each patient) then copies no text twice.
+pub type Text<'a> = Cow<'a, str>;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PatientDto {
-    pub pseudonym: String,
-    pub center: String,
-    pub source: String,
-    pub sex: String,
+pub struct PatientDto<'a> {
+    pub pseudonym: Text<'a>,
+    pub center: Text<'a>,
+    pub source: Text<'a>,
+    pub sex: Text<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birth: Option<String>,
+    pub birth: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_history: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consanguinity: Option<bool>,
-    pub vital_status: String,
+    pub vital_status: Text<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_follow_up: Option<String>,
+    pub last_follow_up: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cause_of_death: Option<String>,
+    pub cause_of_death: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub symptom_onset: Option<String>,
+    pub symptom_onset: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub diagnoses: Vec<DiagnosisDto>,
+    pub diagnoses: Vec<DiagnosisDto<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub variants: Vec<VariantDto>,
+    pub variants: Vec<VariantDto<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wasp_expression: Option<String>,
+    pub wasp_expression: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub features: Vec<FeatureDto>,
+    pub features: Vec<FeatureDto<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub labs: Vec<LabDto>,
+    pub labs: Vec<LabDto<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub weights: Vec<WeightDto>,
+    pub weights: Vec<WeightDto<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub courses: Vec<CourseDto>,
+    pub courses: Vec<CourseDto<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub definitive_therapies: Vec<DefinitiveTherapyDto>,
+    pub definitive_therapies: Vec<DefinitiveTherapyDto<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub engraftment: Vec<EngraftmentDto>,
+    pub engraftment: Vec<EngraftmentDto<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub zhu_assessments: Vec<ZhuAssessmentDto>,
+    pub zhu_assessments: Vec<ZhuAssessmentDto<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
+    pub notes: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_document: Option<SourceDocumentDto>,
+    pub source_document: Option<SourceDocumentDto<'a>>,
 }
 
 /// The document a record was imported from, kept verbatim (see the domain's `SourceDocument`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SourceDocumentDto {
-    pub format: String,
-    pub record_fingerprint: String,
+pub struct SourceDocumentDto<'a> {
+    pub format: Text<'a>,
+    pub record_fingerprint: Text<'a>,
     /// The document itself, as JSON, kept as the text it was given in (never re-parsed).
     pub content: Box<serde_json::value::RawValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CodeDto {
-    pub id: String,
-    pub label: String,
+pub struct CodeDto<'a> {
+    pub id: Text<'a>,
+    pub label: Text<'a>,
+}
+
+impl CodeDto<'_> {
+    /// The code with texts of its own, for a study file's DTO, which borrows nothing.
+    pub fn into_owned(self) -> CodeDto<'static> {
+        CodeDto { id: Text::Owned(self.id.into_owned()), label: Text::Owned(self.label.into_owned()) }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DiagnosisDto {
-    pub id: String,
-    pub label: String,
+pub struct DiagnosisDto<'a> {
+    pub id: Text<'a>,
+    pub label: Text<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct VariantDto {
-    pub gene: CodeDto,
-    pub transcript: String,
-    pub hgvs_c: String,
+pub struct VariantDto<'a> {
+    pub gene: CodeDto<'a>,
+    pub transcript: Text<'a>,
+    pub hgvs_c: Text<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hgvs_p: Option<String>,
-    pub class: String,
-    pub zygosity: String,
+    pub hgvs_p: Option<Text<'a>>,
+    pub class: Text<'a>,
+    pub zygosity: Text<'a>,
 }
 
 /// A time point: exactly one of `date` (partial date) or `ageMonths` (a reported age).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct TimePointDto {
+pub struct TimePointDto<'a> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age_months: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct FeatureDto {
-    pub id: String,
-    pub label: String,
+pub struct FeatureDto<'a> {
+    pub id: Text<'a>,
+    pub label: Text<'a>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub excluded: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub onset: Option<TimePointDto>,
+    pub onset: Option<TimePointDto<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<TimePointDto>,
+    pub resolution: Option<TimePointDto<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
+    pub severity: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub temporal: Vec<String>,
+    pub temporal: Vec<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mechanism: Option<String>,
+    pub mechanism: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub biopsy_proven: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct LabDto {
-    pub date: String,
-    pub analyte: String,
+pub struct LabDto<'a> {
+    pub date: Text<'a>,
+    pub analyte: Text<'a>,
     pub value: f64,
-    pub unit: String,
+    pub unit: Text<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct WeightDto {
-    pub date: String,
+pub struct WeightDto<'a> {
+    pub date: Text<'a>,
     pub kg: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DoseDto {
+pub struct DoseDto<'a> {
     pub value: f64,
-    pub unit: String,
+    pub unit: Text<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ResponseDto {
-    pub grade: String,
+pub struct ResponseDto<'a> {
+    pub grade: Text<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<String>,
+    pub date: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AdverseEventDto {
-    pub term: String,
+pub struct AdverseEventDto<'a> {
+    pub term: Text<'a>,
     pub grade: i64,
     pub serious: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribution: Option<String>,
+    pub attribution: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub onset: Option<String>,
+    pub onset: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<String>,
+    pub outcome: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CourseDto {
-    pub id: String,
-    pub drug: String,
+pub struct CourseDto<'a> {
+    pub id: Text<'a>,
+    pub drug: Text<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub route: Option<String>,
+    pub route: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dose: Option<DoseDto>,
+    pub dose: Option<DoseDto<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<String>,
-    pub start: String,
+    pub frequency: Option<Text<'a>>,
+    pub start: Text<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end: Option<String>,
+    pub end: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub ongoing: bool,
-    pub phase: String,
+    pub phase: Text<'a>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub targets: Vec<String>,
+    pub targets: Vec<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response: Option<ResponseDto>,
+    pub response: Option<ResponseDto<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub steroids_discontinued: Option<String>,
+    pub steroids_discontinued: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub termination: Option<String>,
+    pub termination: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub switched_to: Option<String>,
+    pub switched_to: Option<Text<'a>>,
     /// Absent: adverse events were not assessed. `[]`: assessed, none occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adverse_events: Option<Vec<AdverseEventDto>>,
+    pub adverse_events: Option<Vec<AdverseEventDto<'a>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DefinitiveTherapyDto {
-    pub id: String,
+pub struct DefinitiveTherapyDto<'a> {
+    pub id: Text<'a>,
     /// `gene-therapy` or `hsct`.
     #[serde(rename = "type")]
-    pub kind: String,
-    pub date: String,
+    pub kind: Text<'a>,
+    pub date: Text<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conditioning: Option<String>,
+    pub conditioning: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vector: Option<String>,
+    pub vector: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_vcn: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cd34_per_kg_millions: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trial_id: Option<String>,
+    pub trial_id: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub donor: Option<String>,
+    pub donor: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hla_match: Option<String>,
+    pub hla_match: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acute_gvhd_grade: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -236,14 +249,14 @@ pub struct DefinitiveTherapyDto {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct EngraftmentDto {
-    pub therapy: String,
-    pub date: String,
-    pub lineage: String,
+pub struct EngraftmentDto<'a> {
+    pub therapy: Text<'a>,
+    pub date: Text<'a>,
+    pub lineage: Text<'a>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sample: Option<String>,
+    pub sample: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<String>,
+    pub method: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percent_donor: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,15 +267,15 @@ pub struct EngraftmentDto {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ZhuAssessmentDto {
-    pub date: String,
-    pub thrombocytopenia: String,
+pub struct ZhuAssessmentDto<'a> {
+    pub date: Text<'a>,
+    pub thrombocytopenia: Text<'a>,
     pub small_platelets: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     pub congenital_neutropenia: bool,
-    pub eczema: String,
-    pub infections: String,
-    pub immunodeficiency: String,
+    pub eczema: Text<'a>,
+    pub infections: Text<'a>,
+    pub immunodeficiency: Text<'a>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub autoimmunity: bool,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -272,7 +285,7 @@ pub struct ZhuAssessmentDto {
     #[serde(default, skip_serializing_if = "is_false")]
     pub predicted_severe_genotype: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clinician_score: Option<String>,
+    pub clinician_score: Option<Text<'a>>,
 }
 
 fn is_false(value: &bool) -> bool {

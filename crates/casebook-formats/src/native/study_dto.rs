@@ -16,7 +16,7 @@ pub struct StudyDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_label: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disease: Option<CodeDto>,
+    pub disease: Option<CodeDto<'static>>,
     /// Choices made where the sources were silent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assumptions: Vec<String>,
@@ -122,7 +122,7 @@ pub struct DrugDto {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prednisone_equivalence: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub codes: Vec<CodeDto>,
+    pub codes: Vec<CodeDto<'static>>,
 }
 
 fn default_true() -> bool {

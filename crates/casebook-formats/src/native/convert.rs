@@ -420,7 +420,11 @@ pub fn patient_to_dto(patient: &Patient) -> PatientDto<'_> {
         diagnoses: patient
             .diagnoses
             .iter()
-            .map(|d| DiagnosisDto { id: d.code.id().as_str().into(), label: d.code.label().into(), date: d.date.map(|d| d.to_string().into()) })
+            .map(|d| DiagnosisDto {
+                id: d.code.id().as_str().into(),
+                label: d.code.label().into(),
+                date: d.date.map(|d| d.to_string().into()),
+            })
             .collect(),
         variants: patient
             .variants

@@ -1,7 +1,7 @@
 //! Phenopacket files: reading a file, a folder or a zip of them into a study, and writing a
 //! study's patients as one phenopacket per patient into a folder or a zip.
 
-use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -184,12 +184,10 @@ fn read_phenopacket<'h>(
     hpo: &(dyn Fn() -> &'h Hpo + Sync),
 ) -> Result<PhenopacketFile, FormatError> {
     let name = inputs.name(index);
-    let text = inputs.text(index)?;
-    let phenopacket = match Phenopacket::from_json(&text) {
+    let phenopacket = match inputs.with_text(index, Phenopacket::from_json)? {
         Ok(phenopacket) => phenopacket,
         Err(error) => return Ok(PhenopacketFile { findings: unparsed(name, error), mapped: None }),
     };
-    drop(text);
     // The schema's further rules (labels, prefixes, obsolete terms) are reported, not enforced:
     // published phenopackets predate the HPO release Casebook ships.
     let findings = validate(&phenopacket, hpo())
@@ -332,13 +330,25 @@ impl Inputs {
         }
     }
 
-    fn text(&self, index: usize) -> Result<Cow<'_, str>, FormatError> {
-        match self {
-            Inputs::Files(files) => std::fs::read_to_string(&files[index])
-                .map(Cow::Owned)
-                .map_err(|source| FormatError::Io { path: files[index].clone(), source }),
-            Inputs::Texts(texts) => Ok(Cow::Borrowed(&texts[index].1)),
+    /// Runs `f` on the text of input `index`. A file is read into a buffer its thread keeps from
+    /// file to file, through `Take`, whose `read_to_end` asks the file for no size: an allocation
+    /// and a `statx` less for every file (`std::fs::read_to_string` makes both).
+    fn with_text<R>(&self, index: usize, f: impl FnOnce(&str) -> R) -> Result<R, FormatError> {
+        thread_local! {
+            static FILE_TEXT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
         }
+        let path = match self {
+            Inputs::Files(files) => &files[index],
+            Inputs::Texts(texts) => return Ok(f(&texts[index].1)),
+        };
+        let io = |source| FormatError::Io { path: path.clone(), source };
+        FILE_TEXT.with_borrow_mut(|buffer| {
+            buffer.clear();
+            std::fs::File::open(path).and_then(|file| file.take(u64::MAX).read_to_end(buffer)).map_err(io)?;
+            let text = std::str::from_utf8(buffer)
+                .map_err(|error| io(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("it is not UTF-8 text ({error})"))))?;
+            Ok(f(text))
+        })
     }
 }
 
@@ -455,8 +465,8 @@ pub fn validate_phenopackets(path: &Path, hpo: &Hpo, progress: &mut dyn FnMut(us
 /// The findings of input `index`: its schema errors, or the rules' errors and warnings for each
 /// phenopacket it holds.
 fn check_phenopacket_file(inputs: &Inputs, index: usize, hpo: &Hpo) -> Result<Vec<Finding>, FormatError> {
-    let (name, text) = (inputs.name(index), inputs.text(index)?);
-    Ok(match casebook_phenopackets::Document::from_json(&text) {
+    let name = inputs.name(index);
+    Ok(match inputs.with_text(index, casebook_phenopackets::Document::from_json)? {
         Ok(document) => document
             .phenopackets()
             .into_iter()

@@ -233,6 +233,25 @@ fn streaming_stops_when_the_receiver_gives_up() {
 }
 
 #[test]
+fn a_file_that_is_not_utf8_text_is_named_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    forty_store_files(dir.path());
+    // `é` as Latin-1 writes it: one byte that UTF-8 never has alone.
+    let example = std::fs::read(repository().join("../shared/data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    let at = example.windows(16).position(|window| window == b"Thrombocytopenia").unwrap();
+    let mut latin1 = example.clone();
+    latin1[at] = 0xe9;
+    std::fs::write(dir.path().join("17.json"), latin1).unwrap();
+    let (_, read) = stream(dir.path(), |_| true);
+    let error = read.unwrap_err();
+    let FormatError::Io { path, source } = &error else { panic!("{error}") };
+    assert_eq!(path, &dir.path().join("17.json"));
+    assert!(source.to_string().starts_with("it is not UTF-8 text"), "{error}");
+    let check = validate_phenopackets(dir.path(), Hpo::embedded(), &mut |_, _| {}).unwrap_err();
+    assert!(check.to_string().contains("17.json") && check.to_string().contains("not UTF-8"), "{check}");
+}
+
+#[test]
 fn the_files_under_a_folder_come_in_the_order_of_their_paths() {
     // Path order compares folder and file names one by one: `a/` comes before `a-b.json`,
     // although `/` sorts after `-` and `.` as a character.

@@ -568,9 +568,7 @@ pub(crate) fn write_string(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     // A kept document is mostly text that needs no escape: eight bytes at a time are passed over
     // while none of them does, and the rest is looked at byte by byte.
-    let clean =
-        bytes.chunks_exact(8).take_while(|chunk| !any_needs_escape(u64::from_ne_bytes((*chunk).try_into().expect("eight bytes")))).count()
-            * 8;
+    let clean = bytes.chunks_exact(8).take_while(|&eight| !any_needs_escape(eight)).count() * 8;
     let mut start = 0;
     for (at, &byte) in bytes.iter().enumerate().skip(clean) {
         // One table lookup per byte.
@@ -592,12 +590,13 @@ pub(crate) fn write_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
-/// Whether any of eight bytes is a control character, `"` or `\\` (the bytes [`ESCAPES`] escapes):
+/// Whether any of eight bytes is a control character, `"` or `\` (the bytes [`ESCAPES`] escapes):
 /// the word-at-a-time test for a zero byte (`(x - 0x01..) & !x & 0x80..`), applied to the bytes
-/// themselves against 0x20 and to their differences from `"` and `\\`.
-fn any_needs_escape(word: u64) -> bool {
+/// themselves against 0x20 and to their differences from `"` and `\`.
+fn any_needs_escape(eight: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let word = u64::from_ne_bytes(eight.try_into().expect("eight bytes"));
     let below = |word: u64, bound: u8| word.wrapping_sub(ONES * u64::from(bound)) & !word;
     let control = below(word, 0x20);
     let quote = below(word ^ (ONES * u64::from(b'"')), 1);

@@ -38,10 +38,28 @@ fn main() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::ValidationErrors) => ExitCode::from(1),
         Err(error) => {
-            eprintln!("casebook: {error:#}");
+            eprintln!("casebook: {}", each_cause_once(&error));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes joined by `: `, as anyhow's `{:#}` prints them, but each cause once:
+/// Casebook's errors end with their source's message, so that a log line or a web page showing
+/// the error alone says why, and the chain would print that message a second time.
+fn each_cause_once(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if message.ends_with(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
 }
 
 /// `println!` panics when the program reading Casebook's output has gone (`casebook hpo search

@@ -345,11 +345,22 @@ impl Inputs {
         FILE_TEXT.with_borrow_mut(|buffer| {
             buffer.clear();
             std::fs::File::open(path).and_then(|file| file.take(u64::MAX).read_to_end(buffer)).map_err(io)?;
-            let text = std::str::from_utf8(buffer)
-                .map_err(|error| io(std::io::Error::new(std::io::ErrorKind::InvalidData, format!("it is not UTF-8 text ({error})"))))?;
+            let text = std::str::from_utf8(buffer).map_err(|error| io(not_utf8(buffer, error)))?;
             Ok(f(text))
         })
     }
+}
+
+/// Why a file's bytes are not text, for people: where the first wrong byte is (its line) and
+/// what it is, since files saved by other programs as Latin-1 or Windows-1252 are the usual case.
+fn not_utf8(bytes: &[u8], error: std::str::Utf8Error) -> std::io::Error {
+    let at = error.valid_up_to();
+    let line = 1 + bytes[..at].iter().filter(|&&byte| byte == b'\n').count();
+    let message = format!(
+        "it is not UTF-8 text: line {line} has the byte {:#04X}, which UTF-8 does not allow there (was it saved as Latin-1 or Windows-1252?)",
+        bytes[at]
+    );
+    std::io::Error::new(std::io::ErrorKind::InvalidData, message)
 }
 
 /// Appends the `.json` files under `dir` in the order of their paths: each folder's entries

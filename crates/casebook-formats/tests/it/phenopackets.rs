@@ -246,7 +246,8 @@ fn a_file_that_is_not_utf8_text_is_named_with_the_reason() {
     let error = read.unwrap_err();
     let FormatError::Io { path, source } = &error else { panic!("{error}") };
     assert_eq!(path, &dir.path().join("17.json"));
-    assert!(source.to_string().starts_with("it is not UTF-8 text"), "{error}");
+    let line = 1 + example[..at].iter().filter(|&&byte| byte == b'\n').count();
+    assert!(source.to_string().starts_with(&format!("it is not UTF-8 text: line {line} has the byte 0xE9")), "{error}");
     let check = validate_phenopackets(dir.path(), Hpo::embedded(), &mut |_, _| {}).unwrap_err();
     assert!(check.to_string().contains("17.json") && check.to_string().contains("not UTF-8"), "{check}");
 }

@@ -166,6 +166,29 @@ fn hpo_show_gives_the_term_and_the_replacement_of_an_obsolete_id() {
 }
 
 #[test]
+fn an_error_says_each_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.json");
+    let output = casebook(&["validate", missing.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.starts_with(&format!("casebook: cannot read or write {}: ", missing.display())), "{message}");
+    assert_eq!(message.matches("(os error 2)").count(), 1, "{message}");
+
+    let latin1 = dir.path().join("latin1.json");
+    std::fs::write(&latin1, b"{\n  \"id\": \"caf\xe9\"\n}\n").unwrap();
+    let output = casebook(&["validate", latin1.to_str().unwrap()]);
+    let message = stderr(&output);
+    assert_eq!(
+        message.trim_end(),
+        format!(
+            "casebook: cannot read or write {}: it is not UTF-8 text: line 2 has the byte 0xE9, which UTF-8 does not allow there (was it saved as Latin-1 or Windows-1252?)",
+            latin1.display()
+        )
+    );
+}
+
+#[test]
 fn output_into_a_pipe_that_closes_early_ends_quietly() {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))

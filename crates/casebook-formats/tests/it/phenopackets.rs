@@ -235,9 +235,9 @@ fn streaming_stops_when_the_receiver_gives_up() {
 #[test]
 fn a_file_that_is_not_utf8_text_is_named_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
-    forty_store_files(dir.path());
-    // `é` as Latin-1 writes it: one byte that UTF-8 never has alone.
+    // A good file before it, and `é` as Latin-1 writes it: one byte that UTF-8 never has alone.
     let example = std::fs::read(repository().join("../shared/data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    std::fs::write(dir.path().join("00.json"), &example).unwrap();
     let at = example.windows(16).position(|window| window == b"Thrombocytopenia").unwrap();
     let mut latin1 = example.clone();
     latin1[at] = 0xe9;

@@ -7,6 +7,7 @@
 //! [`crate::Message`] trait can require them; this module is private, so no one outside can name
 //! or implement them.
 
+mod lexer;
 mod read;
 
 use std::any::Any;
@@ -107,7 +108,7 @@ fn is_plain_key(key: &str) -> bool {
 }
 
 /// Collects the errors of one document while its reader walks it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Reader {
     path: JsonPath,
     errors: Vec<FieldError>,
@@ -590,18 +591,30 @@ pub(crate) fn write_string(out: &mut String, text: &str) {
     out.push('"');
 }
 
-/// Whether any of eight bytes is a control character, `"` or `\` (the bytes [`ESCAPES`] escapes):
-/// the word-at-a-time test for a zero byte (`(x - 0x01..) & !x & 0x80..`), applied to the bytes
-/// themselves against 0x20 and to their differences from `"` and `\`.
+/// Whether any of eight bytes is a control character, `"` or `\` (the bytes [`ESCAPES`] escapes).
 fn any_needs_escape(eight: &[u8]) -> bool {
+    escape_marks(eight) != 0
+}
+
+/// Where the first of eight bytes that is a control character, `"` or `\` is, if one is.
+fn first_needing_escape(eight: &[u8]) -> Option<usize> {
+    let marks = escape_marks(eight);
+    (marks != 0).then(|| (marks.trailing_zeros() / 8) as usize)
+}
+
+/// The word-at-a-time test for a zero byte (`(x - 0x01..) & !x & 0x80..`), applied to eight bytes
+/// (read little-endian, the first the lowest) against 0x20 and to their differences from `"` and
+/// `\`: the high bit of the lowest byte marked is that of the first byte found. Bytes above the
+/// first may be marked wrongly (a borrow runs upwards), so only the lowest mark counts.
+fn escape_marks(eight: &[u8]) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    let word = u64::from_ne_bytes(eight.try_into().expect("eight bytes"));
+    let word = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
     let below = |word: u64, bound: u8| word.wrapping_sub(ONES * u64::from(bound)) & !word;
     let control = below(word, 0x20);
     let quote = below(word ^ (ONES * u64::from(b'"')), 1);
     let backslash = below(word ^ (ONES * u64::from(b'\\')), 1);
-    (control | quote | backslash) & HIGH_BITS != 0
+    (control | quote | backslash) & HIGH_BITS
 }
 
 /// For each byte, 0 when it stands as it is, the letter of its short escape (`\n`), or `u`

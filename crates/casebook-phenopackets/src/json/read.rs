@@ -1,10 +1,11 @@
-//! Reading a JSON text in one pass: serde_json's tokenizer hands each value straight to the
-//! reader of the field it belongs to, which builds the typed message as it goes.
+//! Reading a JSON text in one pass: a tokenizer hands each value straight to the reader of the
+//! field it belongs to, which builds the typed message as it goes. The tokenizer is [`Lexer`] for
+//! a text that is plainly JSON, and serde_json's for any other (`lexer.rs` says why).
 //!
 //! Parsing into a `serde_json::Value` first and reading the typed message from that costs about
 //! twice as much as the typed reading alone (every object is an `IndexMap`, every value an
-//! allocation). Driving serde_json's `Deserializer` with `DeserializeSeed`s and `Visitor`s that
-//! carry the [`Reader`] keeps serde_json's tokenizer and its syntax errors, and skips the tree.
+//! allocation). Driving a serde `Deserializer` with `DeserializeSeed`s and `Visitor`s that carry
+//! the [`Reader`] keeps serde_json's syntax errors, and skips the tree.
 //! Every value is read with `deserialize_any`, so a value of the wrong JSON type is an error the
 //! reader records, not one that ends the reading: all of a document's errors are still collected.
 //! Only a syntax error ends it; the field errors found before it are then dropped, as they were
@@ -22,6 +23,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess};
 use serde_json::Number;
 
 use crate::error::PhenopacketsError;
+use crate::json::lexer::Lexer;
 use crate::json::{JsonField, Oneof, Reader};
 
 /// What reading one JSON value into its place gave. The place is changed only when it is `Set`.
@@ -65,10 +67,22 @@ impl Scalar<'_> {
 }
 
 /// Reads a whole text as a `T`: `None` when the value is unusable, the problems recorded in `r`.
+///
+/// The text is read by [`Lexer`], and read again by serde_json's tokenizer, with `r` as it was
+/// before, only when the lexer gives up (a text that is not JSON, or a rare construct).
 pub(crate) fn read_text<T: JsonField>(text: &str, r: &mut Reader) -> Result<Option<T>, PhenopacketsError> {
-    let mut json = serde_json::Deserializer::from_str(text);
+    let before = r.clone();
+    let mut lexer = Lexer::new(text);
     let mut value = T::default();
-    let read = T::read_json(&mut json, &mut value, r).and_then(|read| json.end().map(|()| read)).map_err(syntax_error)?;
+    let read = match T::read_json(&mut lexer, &mut value, r) {
+        Ok(read) if lexer.at_end() => read,
+        _ => {
+            *r = before;
+            value = T::default();
+            let mut json = serde_json::Deserializer::from_str(text);
+            T::read_json(&mut json, &mut value, r).and_then(|read| json.end().map(|()| read)).map_err(syntax_error)?
+        }
+    };
     Ok(match read {
         Read::Set => Some(value),
         Read::Null => {

@@ -9,7 +9,7 @@ use casebook_domain::patient::Slug;
 use casebook_domain::rules::zhu::{Eczema, ImmunodeficiencyLab, Infections, Thrombocytopenia, ZhuInputs, ZhuSettings, compute_zhu_score};
 use casebook_domain::summary::summarize;
 use casebook_formats::native::folder::{STUDY_FILE, read_study_folder_reporting, write_study_folder};
-use casebook_formats::phenopacket::files::{stream_phenopackets, write_phenopackets};
+use casebook_formats::phenopacket::files::{PhenopacketInputs, stream_phenopackets, write_phenopackets};
 use casebook_formats::{Finding, FormatError};
 use casebook_hpo::Hpo;
 use casebook_report::freeze::verify;
@@ -188,9 +188,13 @@ async fn export(study: Option<&str>, format: &str, out: &Path, database: &Databa
 
 /// Imports phenopackets into a study that is already in the registry.
 async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&str>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
-    // The release takes a core for a few milliseconds to load: it loads while the registry
-    // opens and the files are listed and parsed, until the first check waits for it.
+    // The release takes a core for a few milliseconds to load, and listing a folder of files some
+    // more: both go on while the registry opens, and the release while the first files are parsed.
     std::thread::spawn(Hpo::embedded);
+    let listing = {
+        let path = path.to_path_buf();
+        tokio::task::spawn_blocking(move || PhenopacketInputs::list(&path))
+    };
     let store = open_for_import(database).await?;
     let study_id = resolve_study(&store, study).await?;
     let study = store.load_study(&study_id).await?;
@@ -202,16 +206,17 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
             study.centers.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
         ),
     };
+    let inputs = listing.await.context("listing the phenopackets")??;
     let bar = progress_bar("Reading");
     // Files are read on every core while the store takes the patients read so far, in batches;
     // the store commits only when the reader says it finished without an error.
     let (sender, mut incoming) = tokio::sync::mpsc::channel(BATCHES_IN_FLIGHT);
     let reading = {
-        let (path, study, center, bar) = (path.to_path_buf(), study.clone(), center.clone(), bar.clone());
+        let (study, center, bar) = (study.clone(), center.clone(), bar.clone());
         tokio::task::spawn_blocking(move || {
             let mut batch = Vec::with_capacity(PATIENTS_PER_BATCH);
             let send_batch = |batch: &mut Vec<EncodedRecord>| sender.blocking_send(Incoming::Records(std::mem::take(batch))).is_ok();
-            let read = stream_phenopackets(&path, &study, &center, &Hpo::embedded, &mut advance(&bar), &mut |record| {
+            let read = stream_phenopackets(&inputs, &study, &center, &Hpo::embedded, &mut advance(&bar), &mut |record| {
                 batch.push(record);
                 batch.len() < PATIENTS_PER_BATCH || send_batch(&mut batch)
             });

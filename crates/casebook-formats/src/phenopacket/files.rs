@@ -78,11 +78,10 @@ fn place_of(path: &str) -> String {
     place
 }
 
-/// Reads one phenopacket file, every `.json` file under a folder, or every `.json` entry of a
-/// zip, as patients of `center` in `study`, giving each patient, serialized as the registry
-/// stores it, to `deliver` as soon as it and
-/// every file before it are read, in file order, so that a caller can store patients while later
-/// files are still being read. All or nothing: any file with an error refuses the run, and the
+/// Reads the listed phenopackets (one file, every `.json` file under a folder, or every `.json`
+/// entry of a zip) as patients of `center` in `study`, giving each patient, serialized as the
+/// registry stores it, to `deliver` as soon as it and every file before it are read, in file
+/// order, so that a caller can store patients while later files are still being read. All or nothing: any file with an error refuses the run, and the
 /// error lists every problem of every file; once a file has an error no more patients are
 /// delivered, but every file is still read. When `deliver` answers `false` (its receiver gave
 /// up), reading stops.
@@ -92,9 +91,9 @@ fn place_of(path: &str) -> String {
 ///
 /// `hpo` gives the release the files are checked against. It is first called on a reading
 /// thread once a file has been parsed, so that the release can still be loading (the first
-/// [`Hpo::embedded`]) while the files are listed and the first ones parsed.
+/// [`Hpo::embedded`]) while the first files are parsed.
 pub fn stream_phenopackets<'h>(
-    path: &Path,
+    inputs: &PhenopacketInputs,
     study: &Study,
     center: &Slug,
     hpo: &(dyn Fn() -> &'h Hpo + Sync),
@@ -103,11 +102,11 @@ pub fn stream_phenopackets<'h>(
 ) -> Result<PhenopacketImport, FormatError> {
     if study.center(center).is_none() {
         return Err(FormatError::NotAStudyFolder {
-            path: path.to_path_buf(),
+            path: inputs.path.clone(),
             reason: format!("center `{center}` is not one of the study's centers"),
         });
     }
-    let inputs = Inputs::of(path)?;
+    let inputs = &inputs.inputs;
     let mut import = PhenopacketImport { patients: 0, files: inputs.len(), findings: Vec::new(), kept_verbatim: KeptVerbatim::default() };
     let mut seen = HashSet::new();
     let mut unreadable = None;
@@ -115,7 +114,7 @@ pub fn stream_phenopackets<'h>(
     on_every_core(
         inputs.len(),
         progress,
-        |index| read_phenopacket(&inputs, index, study, center, hpo),
+        |index| read_phenopacket(inputs, index, study, center, hpo),
         |index, file| {
             let name = inputs.name(index);
             let file = match file {
@@ -277,6 +276,32 @@ fn on_every_core<T: Send>(
         // Dropping the receiver makes the threads' next send fail, so they stop.
         drop(receiver);
     });
+}
+
+/// The phenopackets a path holds, listed ([`PhenopacketInputs::list`]) before they are read by
+/// [`stream_phenopackets`], so that a caller can list them while it does something else (an
+/// import opens the registry meanwhile).
+pub struct PhenopacketInputs {
+    path: PathBuf,
+    inputs: Inputs,
+}
+
+impl PhenopacketInputs {
+    /// The file, the `.json` files under a folder (sorted by path), or the `.json` entries of a
+    /// zip (read up front, in one pass). Files are read later, as they are worked on.
+    pub fn list(path: &Path) -> Result<PhenopacketInputs, FormatError> {
+        Ok(PhenopacketInputs { path: path.to_path_buf(), inputs: Inputs::of(path)? })
+    }
+
+    /// How many phenopackets there are.
+    pub fn len(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The inputs of a run: the file, the `.json` files under a folder (sorted), or the `.json`

@@ -8,7 +8,7 @@ use casebook_formats::FormatError;
 use casebook_formats::native::folder::{patient_to_json, read_study_folder};
 use casebook_formats::native::record::{EncodedRecord, sha256_hex};
 use casebook_formats::phenopacket::files::{
-    PhenopacketImport, phenopacket_text, stream_phenopackets, validate_phenopackets, write_phenopackets,
+    PhenopacketImport, PhenopacketInputs, phenopacket_text, stream_phenopackets, validate_phenopackets, write_phenopackets,
 };
 use casebook_formats::phenopacket::import::{phenopacket_to_patient, record_fingerprint};
 use casebook_hpo::Hpo;
@@ -26,7 +26,8 @@ fn the_reference_study_survives_a_round_trip_through_phenopackets() {
     assert_eq!(write_phenopackets(&zip, &folder.study, &folder.patients, "2026-01-01T00:00:00Z", "2025-01-16").unwrap(), 7);
     let center = folder.study.centers[0].id.clone();
     let mut patients = Vec::new();
-    let import = stream_phenopackets(&zip, &folder.study, &center, &Hpo::embedded, &mut |_, _| {}, &mut |record| {
+    let inputs = PhenopacketInputs::list(&zip).unwrap();
+    let import = stream_phenopackets(&inputs, &folder.study, &center, &Hpo::embedded, &mut |_, _| {}, &mut |record| {
         patients.push(record.patient().clone());
         true
     })
@@ -177,7 +178,11 @@ fn stream_records(dir: &std::path::Path) -> (Vec<EncodedRecord>, Result<Phenopac
     let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
     let center = Slug::parse("center", "IT1").unwrap();
     let mut delivered = Vec::new();
-    let read = stream_phenopackets(dir, &study, &center, &Hpo::embedded, &mut |_, _| {}, &mut |record| {
+    let inputs = match PhenopacketInputs::list(dir) {
+        Ok(inputs) => inputs,
+        Err(error) => return (delivered, Err(error)),
+    };
+    let read = stream_phenopackets(&inputs, &study, &center, &Hpo::embedded, &mut |_, _| {}, &mut |record| {
         delivered.push(record);
         true
     });
@@ -190,7 +195,11 @@ fn stream(dir: &std::path::Path, keep_going: impl Fn(usize) -> bool) -> (Vec<Str
     let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
     let center = Slug::parse("center", "IT1").unwrap();
     let mut delivered = Vec::new();
-    let read = stream_phenopackets(dir, &study, &center, &Hpo::embedded, &mut |_, _| {}, &mut |record| {
+    let inputs = match PhenopacketInputs::list(dir) {
+        Ok(inputs) => inputs,
+        Err(error) => return (delivered, Err(error)),
+    };
+    let read = stream_phenopackets(&inputs, &study, &center, &Hpo::embedded, &mut |_, _| {}, &mut |record| {
         delivered.push(record.patient().pseudonym.to_string());
         keep_going(delivered.len())
     });

@@ -188,13 +188,13 @@ impl<'de> de::Deserializer<'de> for &mut Lexer<'de> {
             b'"' => self.string(visitor),
             b'{' => {
                 self.enter()?;
-                let value = visitor.visit_map(Members { lexer: self, first: true })?;
+                let value = visitor.visit_map(Entries { lexer: self, first: true })?;
                 self.leave(b'}')?;
                 Ok(value)
             }
             b'[' => {
                 self.enter()?;
-                let value = visitor.visit_seq(Elements { lexer: self, first: true })?;
+                let value = visitor.visit_seq(Entries { lexer: self, first: true })?;
                 self.leave(b']')?;
                 Ok(value)
             }
@@ -213,65 +213,61 @@ impl<'de> de::Deserializer<'de> for &mut Lexer<'de> {
     }
 }
 
-/// The members of an object, its opening brace consumed.
-struct Members<'a, 'de> {
+/// The entries of a list or an object, its opening bracket consumed: serde's `SeqAccess` for a
+/// list and `MapAccess` for an object.
+struct Entries<'a, 'de> {
     lexer: &'a mut Lexer<'de>,
     first: bool,
 }
 
-impl<'de> MapAccess<'de> for Members<'_, 'de> {
+impl Entries<'_, '_> {
+    /// The first byte of the next entry, the comma before it consumed; `None` at `closing`.
+    fn next(&mut self, closing: u8) -> Result<Option<u8>, GaveUp> {
+        let byte = self.lexer.next_byte().ok_or(GaveUp)?;
+        if byte == closing {
+            return Ok(None);
+        }
+        if std::mem::replace(&mut self.first, false) {
+            return Ok(Some(byte));
+        }
+        if byte != b',' {
+            return Err(GaveUp);
+        }
+        self.lexer.at += 1;
+        match self.lexer.next_byte() {
+            // A trailing comma is serde_json's to report.
+            Some(byte) if byte != closing => Ok(Some(byte)),
+            _ => Err(GaveUp),
+        }
+    }
+}
+
+impl<'de> SeqAccess<'de> for Entries<'_, 'de> {
+    type Error = GaveUp;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, GaveUp> {
+        match self.next(b']')? {
+            Some(_) => seed.deserialize(&mut *self.lexer).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<'de> MapAccess<'de> for Entries<'_, 'de> {
     type Error = GaveUp;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, GaveUp> {
-        let mut byte = self.lexer.next_byte().ok_or(GaveUp)?;
-        if byte == b'}' {
-            return Ok(None);
+        match self.next(b'}')? {
+            // A key is a string; serde_json reports any other.
+            Some(b'"') => seed.deserialize(&mut *self.lexer).map(Some),
+            Some(_) => Err(GaveUp),
+            None => Ok(None),
         }
-        if !std::mem::replace(&mut self.first, false) {
-            if byte != b',' {
-                return Err(GaveUp);
-            }
-            self.lexer.at += 1;
-            byte = self.lexer.next_byte().ok_or(GaveUp)?;
-        }
-        // A key is a string (a trailing comma, `}` here, is serde_json's to report).
-        if byte != b'"' {
-            return Err(GaveUp);
-        }
-        seed.deserialize(&mut *self.lexer).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, GaveUp> {
         self.lexer.expect(b':')?;
         seed.deserialize(&mut *self.lexer)
-    }
-}
-
-/// The elements of a list, its opening bracket consumed.
-struct Elements<'a, 'de> {
-    lexer: &'a mut Lexer<'de>,
-    first: bool,
-}
-
-impl<'de> SeqAccess<'de> for Elements<'_, 'de> {
-    type Error = GaveUp;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, GaveUp> {
-        let byte = self.lexer.next_byte().ok_or(GaveUp)?;
-        if byte == b']' {
-            return Ok(None);
-        }
-        if !std::mem::replace(&mut self.first, false) {
-            if byte != b',' {
-                return Err(GaveUp);
-            }
-            self.lexer.at += 1;
-            // A trailing comma is serde_json's to report.
-            if self.lexer.next_byte() == Some(b']') {
-                return Err(GaveUp);
-            }
-        }
-        seed.deserialize(&mut *self.lexer).map(Some)
     }
 }
 

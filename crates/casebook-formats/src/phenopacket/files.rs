@@ -81,10 +81,10 @@ fn place_of(path: &str) -> String {
 /// Reads the listed phenopackets (one file, every `.json` file under a folder, or every `.json`
 /// entry of a zip) as patients of `center` in `study`, giving each patient, serialized as the
 /// registry stores it, to `deliver` as soon as it and every file before it are read, in file
-/// order, so that a caller can store patients while later files are still being read. All or nothing: any file with an error refuses the run, and the
-/// error lists every problem of every file; once a file has an error no more patients are
-/// delivered, but every file is still read. When `deliver` answers `false` (its receiver gave
-/// up), reading stops.
+/// order, so that a caller can store patients while later files are still being read. All or
+/// nothing: any file with an error refuses the run, and the error lists every problem of every
+/// file; once a file has an error no more patients are delivered, but every file is still read.
+/// When `deliver` answers `false` (its receiver gave up), reading stops.
 ///
 /// Files are read, parsed, checked and mapped on every core; duplicates and findings come out as
 /// a one-by-one reading gives them.
@@ -291,16 +291,6 @@ impl PhenopacketInputs {
     /// zip (read up front, in one pass). Files are read later, as they are worked on.
     pub fn list(path: &Path) -> Result<PhenopacketInputs, FormatError> {
         Ok(PhenopacketInputs { path: path.to_path_buf(), inputs: Inputs::of(path)? })
-    }
-
-    /// How many phenopackets there are.
-    pub fn len(&self) -> usize {
-        self.inputs.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -50,4 +50,7 @@ pub enum FormatError {
     NotAStudyFolder { path: PathBuf, reason: String },
     #[error("{} problem(s) found; nothing was imported", findings.iter().filter(|f| f.is_error()).count())]
     Invalid { findings: Vec<Finding> },
+    /// An export's target cannot take it as it is; nothing was written.
+    #[error("cannot export to {}: {reason}", path.display())]
+    OutputRefused { path: PathBuf, reason: String },
 }

@@ -15,6 +15,7 @@
 
 pub mod error;
 pub mod native;
+pub mod output;
 pub mod phenopacket;
 
 pub use error::{Finding, FormatError};

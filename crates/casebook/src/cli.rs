@@ -54,7 +54,8 @@ with it and listed, so that exporting the unchanged record gives the phenopacket
     },
     /// Export a study from the registry: a study folder, phenopackets or a FHIR R4 bundle
     #[command(after_help = "Examples:\n  casebook export --study was-anti-il1 --out exported/was-anti-il1\n  \
-casebook export --format phenopackets --out was.zip\n  casebook export --format fhir --out was-bundle.json")]
+casebook export --format phenopackets --out was.zip\n  casebook export --format fhir --out was-bundle.json\n  \
+casebook export --study was-anti-il1 --out exported/was-anti-il1 --replace   (again, into the same folder)")]
     Export {
         /// The study to export (may be left out when the registry holds one study)
         #[arg(long)]
@@ -62,9 +63,15 @@ casebook export --format phenopackets --out was.zip\n  casebook export --format 
         /// native (a study folder), phenopackets (a folder, or a .zip) or fhir (one Bundle file)
         #[arg(long, default_value = "native", value_parser = ["native", "phenopackets", "fhir"])]
         format: String,
-        /// The folder or file to write
+        /// The folder or file to write. A folder must be new or empty (see --replace); a file is
+        /// replaced
         #[arg(long)]
         out: PathBuf,
+        /// Replace an earlier export in the --out folder with this one, so that no patient of the
+        /// earlier export stays behind. A folder holding anything an export does not write is
+        /// never replaced
+        #[arg(long)]
+        replace: bool,
         #[command(flatten)]
         database: DatabaseArgs,
     },

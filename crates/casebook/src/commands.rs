@@ -9,6 +9,7 @@ use casebook_domain::patient::Slug;
 use casebook_domain::rules::zhu::{Eczema, ImmunodeficiencyLab, Infections, Thrombocytopenia, ZhuInputs, ZhuSettings, compute_zhu_score};
 use casebook_domain::summary::summarize;
 use casebook_formats::native::folder::{STUDY_FILE, read_study_folder_reporting, write_study_folder};
+use casebook_formats::output::{self, FolderExport};
 use casebook_formats::phenopacket::files::{PhenopacketInputs, stream_phenopackets, write_phenopackets};
 use casebook_formats::{Finding, FormatError};
 use casebook_hpo::Hpo;
@@ -37,7 +38,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Import { path, study, center, database } => {
             import_phenopackets(&path, study.as_deref(), center.as_deref(), &database).await
         }
-        Command::Export { study, format, out, database } => export(study.as_deref(), &format, &out, &database).await,
+        Command::Export { study, format, out, replace, database } => export(study.as_deref(), &format, &out, replace, &database).await,
         Command::Validate { path: Some(path), .. } if path.join(STUDY_FILE).is_file() => validate_folder(&path),
         Command::Validate { path: Some(path), .. } => validate_phenopackets(&path),
         Command::Validate { path: None, study, database } => validate_stored(study.as_deref(), &database).await,
@@ -159,22 +160,28 @@ async fn resolve_study(store: &Store, study: Option<&str>) -> anyhow::Result<Str
     }
 }
 
-async fn export(study: Option<&str>, format: &str, out: &Path, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+async fn export(study: Option<&str>, format: &str, out: &Path, replace: bool, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
     let store = open(database).await?;
     let study_id = resolve_study(&store, study).await?;
     let study = store.load_study(&study_id).await?;
     let patients = store.load_patients(&study_id).await?;
+    // Written beside `out` and then put in its place whole (casebook_formats::output).
     match format {
         "phenopackets" => {
-            write_phenopackets(out, &study, &patients, &now_rfc3339(), Hpo::embedded().release())?;
+            let write = |target: &Path| write_phenopackets(target, &study, &patients, &now_rfc3339(), Hpo::embedded().release()).map(drop);
+            if out.extension().is_some_and(|ext| ext == "zip") {
+                output::write_file(out, &format!("{study_id}.zip"), write)?;
+            } else {
+                output::write_folder(out, FolderExport::Phenopackets, replace, write)?;
+            }
         }
         "fhir" => {
-            if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-            }
-            std::fs::write(out, casebook_fhir::bundle_json(&study, &patients)).with_context(|| format!("writing {}", out.display()))?;
+            let bundle = casebook_fhir::bundle_json(&study, &patients);
+            output::write_file(out, &format!("{study_id}-bundle.json"), |target| {
+                std::fs::write(target, &bundle).map_err(|source| FormatError::Io { path: target.to_path_buf(), source })
+            })?;
         }
-        _ => write_study_folder(out, &study, &patients)?,
+        _ => output::write_folder(out, FolderExport::StudyFolder, replace, |target| write_study_folder(target, &study, &patients))?,
     }
     let detail = serde_json::json!({"format": format, "patients": patients.len()});
     store.log_event(&cli_actor(), AuditAction::Export, Some(&study_id), &format!("study/{study_id}"), Some(&detail)).await?;

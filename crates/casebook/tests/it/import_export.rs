@@ -36,6 +36,44 @@ fn import_then_export_reproduces_the_study_folder_byte_for_byte() {
     }
 }
 
+#[test]
+fn an_export_never_mixes_with_an_earlier_one_in_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_url(dir.path());
+    let output = casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for (format, patient_file) in [("native", "patients/WAS-IT9-99.json"), ("phenopackets", "WAS-IT9-99.json")] {
+        let out = dir.path().join(format!("exported-{format}"));
+        let export = |replace: bool| {
+            let mut args = vec!["export", "--format", format, "--out", out.to_str().unwrap(), "--database", &url];
+            args.extend(replace.then_some("--replace"));
+            casebook(&args)
+        };
+        let output = export(false);
+        assert!(output.status.success(), "{}", stderr(&output));
+        // Names only: a phenopacket says when it was written.
+        let names = || files_of(&out).into_iter().map(|(name, _)| name).collect::<Vec<_>>();
+        let first = names();
+        // A patient of an earlier export, since removed from the registry.
+        std::fs::write(out.join(patient_file), "{}").unwrap();
+
+        let output = export(false);
+        assert_eq!(output.status.code(), Some(2), "{format}: {}", stdout(&output));
+        assert!(stderr(&output).contains("already holds") && stderr(&output).contains("--replace"), "{format}: {}", stderr(&output));
+        assert_eq!(names().len(), first.len() + 1, "{format}: a refused export changes nothing");
+
+        let output = export(true);
+        assert!(output.status.success(), "{format}: {}", stderr(&output));
+        assert_eq!(names(), first, "{format}: the earlier export's extra patient is gone, the rest is as before");
+
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        let output = export(true);
+        assert_eq!(output.status.code(), Some(2), "{format}: {}", stdout(&output));
+        assert!(stderr(&output).contains("`notes.txt`, which an export does not write"), "{format}: {}", stderr(&output));
+        assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "mine");
+    }
+}
+
 /// (case, file to break, text to replace, replacement, what the message must say)
 const BAD_FILES: &[(&str, &str, &str, &str, &[&str])] = &[
     ("malformed JSON", "patients/WAS-IT1-01.json", "\"sex\": \"male\",", "\"sex\": \"male\"", &["WAS-IT1-01.json", "line", "expected `,`"]),

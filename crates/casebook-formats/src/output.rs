@@ -178,6 +178,18 @@ mod tests {
         sorted_entries(dir).unwrap()
     }
 
+    /// A folder `name` under `parent` holding `files` (relative paths) with their texts.
+    fn folder_with(parent: &Path, name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let folder = parent.join(name);
+        fs::create_dir(&folder).unwrap();
+        for (file, text) in files {
+            let path = folder.join(file);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        folder
+    }
+
     #[test]
     fn a_new_folder_receives_the_export_and_nothing_is_left_beside_it() {
         let dir = tempfile::tempdir().unwrap();
@@ -190,17 +202,15 @@ mod tests {
     #[test]
     fn an_empty_folder_receives_the_export() {
         let dir = tempfile::tempdir().unwrap();
-        fs::create_dir(dir.path().join("out")).unwrap();
-        write_folder(&dir.path().join("out"), FolderExport::Phenopackets, false, write_two).unwrap();
-        assert_eq!(names(&dir.path().join("out")), ["A.json", "B.json"]);
+        let target = folder_with(dir.path(), "out", &[]);
+        write_folder(&target, FolderExport::Phenopackets, false, write_two).unwrap();
+        assert_eq!(names(&target), ["A.json", "B.json"]);
     }
 
     #[test]
     fn a_folder_holding_files_is_refused_and_left_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out");
-        fs::create_dir(&target).unwrap();
-        fs::write(target.join("STALE.json"), "{}\n").unwrap();
+        let target = folder_with(dir.path(), "out", &[("STALE.json", "{}\n")]);
         let error = write_folder(&target, FolderExport::Phenopackets, false, write_two).unwrap_err().to_string();
         assert!(error.contains("already holds 1 entry (STALE.json)"), "{error}");
         assert!(error.contains("--replace"), "{error}");
@@ -211,10 +221,7 @@ mod tests {
     #[test]
     fn replace_swaps_an_earlier_export_for_the_new_one_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out");
-        fs::create_dir(&target).unwrap();
-        fs::write(target.join("STALE.json"), "{}\n").unwrap();
-        fs::write(target.join("A.json"), "old\n").unwrap();
+        let target = folder_with(dir.path(), "out", &[("STALE.json", "{}\n"), ("A.json", "old\n")]);
         write_folder(&target, FolderExport::Phenopackets, true, write_two).unwrap();
         assert_eq!(names(&target), ["A.json", "B.json"]);
         assert_eq!(fs::read_to_string(target.join("A.json")).unwrap(), "{}\n");
@@ -231,12 +238,8 @@ mod tests {
             (FolderExport::StudyFolder, &["study.toml", "patients/P1.json", "README.md"], "README.md"),
         ];
         for (index, (kind, files, foreign)) in cases.into_iter().enumerate() {
-            let target = dir.path().join(format!("out{index}"));
-            for file in files {
-                let path = target.join(file);
-                fs::create_dir_all(path.parent().unwrap()).unwrap();
-                fs::write(path, "x").unwrap();
-            }
+            let files: Vec<(&str, &str)> = files.iter().map(|&file| (file, "x")).collect();
+            let target = folder_with(dir.path(), &format!("out{index}"), &files);
             let before = names(&target);
             let error = write_folder(&target, kind, true, write_two).unwrap_err().to_string();
             assert!(error.contains(&format!("`{foreign}`")), "{kind:?} {files:?}: {error}");
@@ -248,10 +251,7 @@ mod tests {
     #[test]
     fn replace_accepts_an_earlier_study_folder() {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out");
-        fs::create_dir_all(target.join("patients")).unwrap();
-        fs::write(target.join("study.toml"), "x").unwrap();
-        fs::write(target.join("patients/OLD.json"), "x").unwrap();
+        let target = folder_with(dir.path(), "out", &[("study.toml", "x"), ("patients/OLD.json", "x")]);
         let write = |dir: &Path| {
             fs::create_dir(dir.join("patients")).unwrap();
             fs::write(dir.join("study.toml"), "new").unwrap();
@@ -265,9 +265,7 @@ mod tests {
     #[test]
     fn a_failed_write_leaves_the_target_and_no_staging_behind() {
         let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("out");
-        fs::create_dir(&target).unwrap();
-        fs::write(target.join("A.json"), "old\n").unwrap();
+        let target = folder_with(dir.path(), "out", &[("A.json", "old\n")]);
         let failing = |staged: &Path| {
             fs::write(staged.join("A.json"), "half").unwrap();
             Err(FormatError::Io { path: staged.join("B.json"), source: std::io::Error::other("disk full") })

@@ -55,7 +55,7 @@ with it and listed, so that exporting the unchanged record gives the phenopacket
     /// Export a study from the registry: a study folder, phenopackets or a FHIR R4 bundle
     #[command(after_help = "Examples:\n  casebook export --study was-anti-il1 --out exported/was-anti-il1\n  \
 casebook export --format phenopackets --out was.zip\n  casebook export --format fhir --out was-bundle.json\n  \
-casebook export --study was-anti-il1 --out exported/was-anti-il1 --replace   (again, into the same folder)")]
+casebook export --out exported/was-anti-il1 --replace   (again, replacing that export)")]
     Export {
         /// The study to export (may be left out when the registry holds one study)
         #[arg(long)]

@@ -356,7 +356,20 @@ async fn write_study_report(store: &Store, study_id: &str, out: &Path) -> anyhow
     let study = store.load_study(study_id).await?;
     let patients = store.load_patients(study_id).await?;
     let report = build_report(&study, &patients, Hpo::embedded());
-    write_report(out, &report).with_context(|| format!("writing the report to {}", out.display()))?;
+    let written = write_report(out, &report).with_context(|| format!("writing the report to {}", out.display()))?;
+    // A figure or table an earlier report had (a lab no longer charted, say) would otherwise sit
+    // beside this report's files unnoticed. Left in place: the folder may hold the user's files.
+    let mut others = Vec::new();
+    for entry in std::fs::read_dir(out).with_context(|| format!("listing {}", out.display()))? {
+        let path = entry.with_context(|| format!("listing {}", out.display()))?.path();
+        if !written.contains(&path) {
+            others.push(path.file_name().unwrap_or_default().to_string_lossy().into_owned());
+        }
+    }
+    if !others.is_empty() {
+        others.sort();
+        eprintln!("Note: {} also holds files this report did not write (from an earlier report?): {}", out.display(), others.join(", "));
+    }
     Ok(out.join("report.html"))
 }
 

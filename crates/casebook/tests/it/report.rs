@@ -50,3 +50,28 @@ fn a_report_verifies_until_the_data_change() {
     assert!(text.contains("the patient data changed"), "{text}");
     assert!(text.contains("manifestation.group.inflammatory-joint: 4/7 (57 %) then, 3/7 (43 %) now"), "{text}");
 }
+
+#[test]
+fn a_report_says_which_files_of_its_folder_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
+    let output = casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = dir.path().join("report");
+    let report = || casebook(&["report", "--study", "was-anti-il1", "--out", out.to_str().unwrap(), "--database", &url]);
+
+    let output = report();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("Note"), "a fresh folder holds only the report: {}", stderr(&output));
+    // A figure an earlier report drew, and the user's own file: both stay, and are named.
+    std::fs::write(out.join("figure-ferritin.svg"), "<svg/>").unwrap();
+    std::fs::write(out.join("my notes.txt"), "mine").unwrap();
+    let output = report();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("also holds files this report did not write (from an earlier report?): figure-ferritin.svg, my notes.txt"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read_to_string(out.join("my notes.txt")).unwrap(), "mine");
+}

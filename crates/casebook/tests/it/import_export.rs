@@ -2,7 +2,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::{casebook, copy_folder, files_of, reference_study, stderr, stdout};
+use crate::{casebook, copy_folder, files_of, reference_study, registry_with_reference_study, stderr, stdout};
 
 fn database_url(dir: &std::path::Path) -> String {
     format!("sqlite://{}", dir.join("registry.db").display())
@@ -38,10 +38,7 @@ fn import_then_export_reproduces_the_study_folder_byte_for_byte() {
 
 #[test]
 fn an_export_never_mixes_with_an_earlier_one_in_its_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = database_url(dir.path());
-    let output = casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let (dir, url) = registry_with_reference_study();
     for (format, patient_file) in [("native", "patients/WAS-IT9-99.json"), ("phenopackets", "WAS-IT9-99.json")] {
         let out = dir.path().join(format!("exported-{format}"));
         let export = |replace: bool| {

@@ -28,6 +28,16 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// A temporary folder with a SQLite registry (`registry.db`) holding the reference study, and
+/// the registry's URL. The folder goes when the first value is dropped.
+pub fn registry_with_reference_study() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
+    let output = casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]);
+    assert!(output.status.success(), "importing the reference study: {}", stderr(&output));
+    (dir, url)
+}
+
 /// Copies a study folder so a test can break it.
 pub fn copy_folder(from: &Path, to: &Path) {
     std::fs::create_dir_all(to.join("patients")).unwrap();

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::{casebook, reference_study, stderr, stdout};
+use crate::{casebook, reference_study, registry_with_reference_study, stderr, stdout};
 
 fn shared() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
@@ -112,9 +112,7 @@ fn the_reference_study_round_trips_through_phenopackets_with_the_same_report_num
 
 #[test]
 fn a_phenopacket_with_a_bad_field_is_refused_with_its_path_and_nothing_is_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
-    assert!(casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]).status.success());
+    let (dir, url) = registry_with_reference_study();
     let text = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, text.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1)).unwrap();
@@ -129,9 +127,7 @@ fn a_phenopacket_with_a_bad_field_is_refused_with_its_path_and_nothing_is_stored
 /// still undo everything, even after whole batches were stored in the open transaction.
 #[test]
 fn a_bad_file_after_hundreds_of_good_ones_leaves_the_registry_as_it_was() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
-    assert!(casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]).status.success());
+    let (dir, url) = registry_with_reference_study();
     let trail_before = stdout(&casebook(&["audit", "verify", "--database", &url]));
     let folder = dir.path().join("many");
     std::fs::create_dir(&folder).unwrap();
@@ -173,9 +169,7 @@ fn walk_json(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn the_fhir_export_is_a_bundle_an_independent_fhir_library_accepts() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
-    assert!(casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]).status.success());
+    let (dir, url) = registry_with_reference_study();
     let bundle = dir.path().join("fhir/was-bundle.json");
     let output = casebook(&["export", "--format", "fhir", "--out", bundle.to_str().unwrap(), "--database", &url]);
     assert!(output.status.success(), "{}", stderr(&output));

@@ -1,13 +1,10 @@
 //! `casebook report` writes the report; `--verify` tells whether it still matches the registry.
 
-use crate::{casebook, copy_folder, reference_study, stderr, stdout};
+use crate::{casebook, copy_folder, reference_study, registry_with_reference_study, stderr, stdout};
 
 #[test]
 fn a_report_verifies_until_the_data_change() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
-    let output = casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let (dir, url) = registry_with_reference_study();
 
     let out = dir.path().join("report");
     let output = casebook(&["report", "--study", "was-anti-il1", "--out", out.to_str().unwrap(), "--database", &url]);
@@ -53,10 +50,7 @@ fn a_report_verifies_until_the_data_change() {
 
 #[test]
 fn a_report_says_which_files_of_its_folder_it_did_not_write() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
-    let output = casebook(&["import", reference_study().to_str().unwrap(), "--database", &url]);
-    assert!(output.status.success(), "{}", stderr(&output));
+    let (dir, url) = registry_with_reference_study();
     let out = dir.path().join("report");
     let report = || casebook(&["report", "--study", "was-anti-il1", "--out", out.to_str().unwrap(), "--database", &url]);
 

@@ -205,6 +205,8 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
     let store = open_for_import(database).await?;
     let study_id = resolve_study(&store, study).await?;
     let study = store.load_study(&study_id).await?;
+    // A path that is not there says so before any question about the study's centers.
+    let inputs = listing.await.context("listing the phenopackets")??;
     let center = match center {
         Some(center) => Slug::parse("center", center)?,
         None if study.centers.len() == 1 => study.centers[0].id.clone(),
@@ -213,7 +215,6 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
             study.centers.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
         ),
     };
-    let inputs = listing.await.context("listing the phenopackets")??;
     let bar = progress_bar("Reading");
     // Files are read on every core while the store takes the patients read so far, in batches;
     // the store commits only when the reader says it finished without an error.
@@ -419,6 +420,9 @@ async fn list_studies(database: &DatabaseArgs) -> anyhow::Result<Outcome> {
 }
 
 fn hpo_search(text: &str, limit: usize) -> anyhow::Result<Outcome> {
+    if text.trim().is_empty() {
+        bail!("give the words to look for, such as `casebook hpo search recurrent fever`");
+    }
     let hpo = Hpo::embedded();
     let hits = hpo.search(text, limit);
     if hits.is_empty() {

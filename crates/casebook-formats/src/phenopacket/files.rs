@@ -328,6 +328,8 @@ impl Inputs {
             inputs.sort_by(|a, b| a.0.cmp(&b.0));
             return Ok(Inputs::Texts(inputs));
         }
+        // Here rather than when the file is read, so that a mistyped path is the first thing said.
+        std::fs::metadata(path).map_err(io)?;
         Ok(Inputs::Files(vec![path.to_path_buf()]))
     }
 

@@ -1,6 +1,6 @@
 //! Help, the Zhu calculator, validation and the demo.
 
-use crate::{casebook, reference_study, stderr, stdout};
+use crate::{casebook, reference_study, registry_with_reference_study, stderr, stdout};
 
 #[test]
 fn help_shows_examples_for_every_command() {
@@ -163,6 +163,27 @@ fn hpo_show_gives_the_term_and_the_replacement_of_an_obsolete_id() {
     let output = casebook(&["hpo", "show", "HP:9999999"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("is not a term of HPO release 2025-01-16"), "{}", stderr(&output));
+}
+
+#[test]
+fn hpo_search_without_words_says_what_to_give() {
+    let output = casebook(&["hpo", "search", "  "]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(stderr(&output).contains("give the words to look for, such as `casebook hpo search recurrent fever`"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_mistyped_path_is_named_before_anything_else() {
+    // The reference study has four centers: a question about them would come first if the path
+    // were only read after the study was looked at.
+    let (dir, url) = registry_with_reference_study();
+    let missing = dir.path().join("cases.json");
+    for command in [&["import", missing.to_str().unwrap(), "--database", &url][..], &["validate", missing.to_str().unwrap()]] {
+        let output = casebook(command);
+        assert_eq!(output.status.code(), Some(2), "{command:?}: {}", stdout(&output));
+        let expected = format!("casebook: cannot read or write {}: No such file or directory", missing.display());
+        assert!(stderr(&output).starts_with(&expected), "{command:?}: {}", stderr(&output));
+    }
 }
 
 #[test]

@@ -183,7 +183,7 @@ async fn export(study: Option<&str>, format: &str, out: &Path, replace: bool, da
         }
         _ => output::write_folder(out, FolderExport::StudyFolder, replace, |target| write_study_folder(target, &study, &patients))?,
     }
-    let detail = serde_json::json!({"format": format, "patients": patients.len()});
+    let detail = serde_json::json!({"format": format, "patients": patients.len(), "to": written_to(out)});
     store.log_event(&cli_actor(), AuditAction::Export, Some(&study_id), &format!("study/{study_id}"), Some(&detail)).await?;
     store.close().await;
     println!("Exported study {} to {} ({format}): {} patients", study.id, out.display(), patients.len());
@@ -191,6 +191,12 @@ async fn export(study: Option<&str>, format: &str, out: &Path, replace: bool, da
         println!("Data: {label}");
     }
     Ok(Outcome::Success)
+}
+
+/// Where an export or a report went, as the audit trail records it: the absolute path, so that
+/// the record still says where the data went when read from another working folder.
+fn written_to(out: &Path) -> String {
+    std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf()).display().to_string()
 }
 
 /// Imports phenopackets into a study that is already in the registry.
@@ -378,7 +384,7 @@ async fn report(study: Option<&str>, out: &Path, database: &DatabaseArgs) -> any
     let store = open(database).await?;
     let study_id = resolve_study(&store, study).await?;
     let html = write_study_report(&store, &study_id, out).await?;
-    let detail = serde_json::json!({"format": "report"});
+    let detail = serde_json::json!({"format": "report", "to": written_to(out)});
     store.log_event(&cli_actor(), AuditAction::Export, Some(&study_id), &format!("study/{study_id}"), Some(&detail)).await?;
     store.close().await;
     println!("Report of study {study_id}: {}", html.display());

@@ -116,8 +116,8 @@ fn audit_log_shows_the_history_of_a_record_as_a_table() {
     assert_eq!(stdout(&output), "No audit events\n");
 }
 
-#[test]
-fn exports_and_reports_are_recorded_in_the_audit_trail() {
+#[tokio::test]
+async fn exports_and_reports_are_recorded_in_the_audit_trail() {
     let dir = tempfile::tempdir().unwrap();
     let url = imported_registry(dir.path());
     let exported = dir.path().join("exported");
@@ -131,8 +131,16 @@ fn exports_and_reports_are_recorded_in_the_audit_trail() {
     let table = stdout(&output);
     let exports: Vec<&str> = table.lines().filter(|line| line.contains("  export  ")).collect();
     assert_eq!(exports.len(), 2, "{table}");
-    assert!(exports[0].contains(r#"{"format":"fhir","patients":7}"#), "{table}");
-    assert!(exports[1].contains(r#"{"format":"report"}"#), "{table}");
+    assert!(exports[0].contains(r#"{"format":"fhir","patients":7,"#), "{table}");
+    assert!(exports[1].contains(r#"{"format":"report","#), "{table}");
+    // The table shortens long values; the trail holds where the data went, as an absolute path.
+    let mut connection = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let details: Vec<(String,)> =
+        sqlx::query_as("SELECT new_value FROM audit_event WHERE action = 'export' ORDER BY seq").fetch_all(&mut connection).await.unwrap();
+    connection.close().await.unwrap();
+    let to = |path: &Path| serde_json::to_string(&path.canonicalize().unwrap().display().to_string()).unwrap();
+    assert_eq!(details[0].0, format!(r#"{{"format":"fhir","patients":7,"to":{}}}"#, to(&exported)));
+    assert_eq!(details[1].0, format!(r#"{{"format":"report","to":{}}}"#, to(&report)));
     let output = casebook_as_tester(&["audit", "verify", "--database", &url], None);
     assert!(output.status.success(), "{}", stdout(&output));
 }

@@ -178,7 +178,7 @@ that its newest events were removed."
     },
     /// List audit events, oldest first: who changed what, when and why
     #[command(after_help = "Examples:\n  casebook audit log\n  casebook audit log --record patient/WAS-IT1-01\n  \
-casebook audit log --record user/admin --limit 20\n\n\
+casebook audit log --record user/admin --limit 20\n  casebook audit log --json > audit-trail.jsonl\n\n\
 Records are named patient/PSEUDONYM, study/STUDY-ID and user/USERNAME. Fields are JSON paths into the record, such as \
 $.courses[1].dose.value; values are shown JSON-encoded, and - means absent.")]
     Log {
@@ -188,6 +188,10 @@ $.courses[1].dose.value; values are shown JSON-encoded, and - means absent.")]
         /// Only the newest N events (all when left out)
         #[arg(long)]
         limit: Option<u64>,
+        /// One JSON object per line, with every value whole and each event's hashes, for an
+        /// inspection or another tool, instead of the table (which cuts long values short)
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         database: DatabaseArgs,
     },

@@ -50,7 +50,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Hpo(HpoCommand::Show { id }) => hpo_show(&id),
         Command::Zhu(args) => zhu(&args),
         Command::Audit(AuditCommand::Verify { database }) => audit_verify(&database).await,
-        Command::Audit(AuditCommand::Log { record, limit, database }) => audit_log(record, limit, &database).await,
+        Command::Audit(AuditCommand::Log { record, limit, json, database }) => audit_log(record, limit, json, &database).await,
         Command::User(UserCommand::Add { username, role, center, database }) => {
             user_add(&username, &role, center.as_deref(), &database).await
         }
@@ -616,7 +616,7 @@ async fn audit_verify(database: &DatabaseArgs) -> anyhow::Result<Outcome> {
     }
 }
 
-async fn audit_log(record: Option<String>, limit: Option<u64>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+async fn audit_log(record: Option<String>, limit: Option<u64>, json: bool, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
     let mut filter = match record {
         Some(record) => AuditFilter::record(record),
         None => AuditFilter::all(),
@@ -627,12 +627,39 @@ async fn audit_log(record: Option<String>, limit: Option<u64>, database: &Databa
     let store = open(database).await?;
     let events = store.audit_events(&filter).await?;
     store.close().await;
+    if json {
+        for event in &events {
+            println!("{}", audit_json(event));
+        }
+        return Ok(Outcome::Success);
+    }
     if events.is_empty() {
         println!("No audit events");
         return Ok(Outcome::Success);
     }
     print!("{}", audit_table(&events));
     Ok(Outcome::Success)
+}
+
+/// An event as one line of JSON. The stored values are JSON texts and go in as JSON; the hashes
+/// let a reader check the chain without Casebook.
+fn audit_json(event: &AuditEvent) -> serde_json::Value {
+    let value =
+        |text: &Option<String>| text.as_deref().map(|text| serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|_| text.into()));
+    serde_json::json!({
+        "seq": event.seq,
+        "at": event.at,
+        "actor": event.actor,
+        "action": event.action.as_str(),
+        "studyId": event.study_id,
+        "record": event.record,
+        "field": event.field,
+        "oldValue": value(&event.old_value),
+        "newValue": value(&event.new_value),
+        "reason": event.reason,
+        "prevHash": event.prev_hash,
+        "hash": event.hash,
+    })
 }
 
 /// Events as a table with one line each; long values are cut short with `…`.

@@ -116,8 +116,8 @@ fn audit_log_shows_the_history_of_a_record_as_a_table() {
     assert_eq!(stdout(&output), "No audit events\n");
 }
 
-#[tokio::test]
-async fn exports_and_reports_are_recorded_in_the_audit_trail() {
+#[test]
+fn exports_and_reports_are_recorded_in_the_audit_trail() {
     let dir = tempfile::tempdir().unwrap();
     let url = imported_registry(dir.path());
     let exported = dir.path().join("exported");
@@ -133,14 +133,21 @@ async fn exports_and_reports_are_recorded_in_the_audit_trail() {
     assert_eq!(exports.len(), 2, "{table}");
     assert!(exports[0].contains(r#"{"format":"fhir","patients":7,"#), "{table}");
     assert!(exports[1].contains(r#"{"format":"report","#), "{table}");
-    // The table shortens long values; the trail holds where the data went, as an absolute path.
-    let mut connection = sqlx::SqliteConnection::connect(&url).await.unwrap();
-    let details: Vec<(String,)> =
-        sqlx::query_as("SELECT new_value FROM audit_event WHERE action = 'export' ORDER BY seq").fetch_all(&mut connection).await.unwrap();
-    connection.close().await.unwrap();
-    let to = |path: &Path| serde_json::to_string(&path.canonicalize().unwrap().display().to_string()).unwrap();
-    assert_eq!(details[0].0, format!(r#"{{"format":"fhir","patients":7,"to":{}}}"#, to(&exported)));
-    assert_eq!(details[1].0, format!(r#"{{"format":"report","to":{}}}"#, to(&report)));
+    // The table cuts long values short; `--json` gives them whole: where the data went, as an
+    // absolute path, and each event's hashes, chained.
+    let output = casebook_as_tester(&["audit", "log", "--json", "--database", &url], None);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let events: Vec<serde_json::Value> = stdout(&output).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let about_the_study = events.iter().filter(|event| event["record"] == "study/was-anti-il1").count();
+    assert_eq!(about_the_study, table.lines().count() - 1, "the JSON and the table (less its header) list the same events");
+    for pair in events.windows(2) {
+        assert_eq!(pair[1]["prevHash"], pair[0]["hash"], "{pair:?}");
+        assert_eq!(pair[1]["seq"].as_i64().unwrap(), pair[0]["seq"].as_i64().unwrap() + 1);
+    }
+    let exports: Vec<&serde_json::Value> = events.iter().filter(|event| event["action"] == "export").collect();
+    let to = |path: &Path| path.canonicalize().unwrap().display().to_string();
+    assert_eq!(exports[0]["newValue"], serde_json::json!({"format": "fhir", "patients": 7, "to": to(&exported)}));
+    assert_eq!(exports[1]["newValue"], serde_json::json!({"format": "report", "to": to(&report)}));
     let output = casebook_as_tester(&["audit", "verify", "--database", &url], None);
     assert!(output.status.success(), "{}", stdout(&output));
 }

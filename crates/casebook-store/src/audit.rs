@@ -20,7 +20,11 @@
 //! order, no whitespace, SQL NULL as `null`, `seq` as a number and everything else as a string
 //! exactly as stored (values are JSON-encoded text, so they appear as strings holding JSON). `at`
 //! is the UTC time as RFC 3339 text: with milliseconds on SQLite (`2026-05-01T09:30:00.123Z`),
-//! with microseconds on PostgreSQL. Anyone can recompute the chain from the table with these rules.
+//! with microseconds on PostgreSQL. Anyone can recompute the chain from the table with these rules,
+//! or from `casebook audit log --json`, which prints each event's fields under these names, in this
+//! order, then `prev_hash` and `hash`. Strings are escaped as serde_json writes them (non-ASCII
+//! text as it is); in Python the canonical text is `json.dumps(fields, ensure_ascii=False,
+//! separators=(",", ":"))` (checked on a trail with accents, quotes and newlines).
 //!
 //! A chain shows changes, removals and reordering inside it. It cannot show that the newest events
 //! were removed, or that someone who can write SHA-256 appended forged ones: for that, keep

@@ -188,8 +188,9 @@ $.courses[1].dose.value; values are shown JSON-encoded, and - means absent.")]
         /// Only the newest N events (all when left out)
         #[arg(long)]
         limit: Option<u64>,
-        /// One JSON object per line, with every value whole and each event's hashes, for an
-        /// inspection or another tool, instead of the table (which cuts long values short)
+        /// One JSON object per line, every value whole, with each event's hashes, so that an
+        /// inspector can recompute the chain without Casebook; instead of the table, which cuts
+        /// long values short
         #[arg(long)]
         json: bool,
         #[command(flatten)]

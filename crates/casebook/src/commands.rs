@@ -641,23 +641,22 @@ async fn audit_log(record: Option<String>, limit: Option<u64>, json: bool, datab
     Ok(Outcome::Success)
 }
 
-/// An event as one line of JSON. The stored values are JSON texts and go in as JSON; the hashes
-/// let a reader check the chain without Casebook.
+/// An event as one line of JSON: its fields as stored, under the names and in the order the
+/// chain hashes them (`casebook_store::audit`), then `prev_hash` and `hash`, so that a reader can
+/// recompute the chain without Casebook. Values stay the JSON texts the trail stores.
 fn audit_json(event: &AuditEvent) -> serde_json::Value {
-    let value =
-        |text: &Option<String>| text.as_deref().map(|text| serde_json::from_str::<serde_json::Value>(text).unwrap_or_else(|_| text.into()));
     serde_json::json!({
-        "seq": event.seq,
-        "at": event.at,
-        "actor": event.actor,
         "action": event.action.as_str(),
-        "studyId": event.study_id,
-        "record": event.record,
+        "actor": event.actor,
+        "at": event.at,
         "field": event.field,
-        "oldValue": value(&event.old_value),
-        "newValue": value(&event.new_value),
+        "new_value": event.new_value,
+        "old_value": event.old_value,
         "reason": event.reason,
-        "prevHash": event.prev_hash,
+        "record": event.record,
+        "seq": event.seq,
+        "study_id": event.study_id,
+        "prev_hash": event.prev_hash,
         "hash": event.hash,
     })
 }

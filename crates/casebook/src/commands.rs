@@ -62,10 +62,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
 }
 
 /// Who the audit trail names for a change made from the command line: `cli:` and the operating
-/// system's user.
+/// system's user, from `USER`, `LOGNAME` or `USERNAME` (Windows), or else (under cron or a
+/// service manager, which may set none) the account that owns this process.
 fn cli_actor() -> Actor {
-    let user = std::env::var("USER").ok().filter(|user| !user.trim().is_empty()).unwrap_or_else(|| "unknown".into());
+    let from_environment =
+        ["USER", "LOGNAME", "USERNAME"].into_iter().filter_map(|name| std::env::var(name).ok()).find(|user| !user.trim().is_empty());
+    let user = from_environment.or_else(process_owner).unwrap_or_else(|| "unknown".into());
     Actor::new(format!("cli:{user}"))
+}
+
+/// The name of the account this process runs as, from `/etc/passwd`, or `uid N` when it has
+/// none there.
+#[cfg(target_os = "linux")]
+fn process_owner() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let accounts = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let name = accounts.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_string())
+    });
+    Some(name.unwrap_or_else(|| format!("uid {uid}")))
+}
+
+/// Elsewhere the environment is all there is.
+#[cfg(not(target_os = "linux"))]
+fn process_owner() -> Option<String> {
+    None
 }
 
 async fn open(database: &DatabaseArgs) -> anyhow::Result<Store> {

@@ -242,3 +242,27 @@ fn audit_and_user_help_show_examples() {
         assert!(stdout(&output).contains("Example"), "`casebook {} --help` has no example: {}", command.join(" "), stdout(&output));
     }
 }
+
+// Linux only: elsewhere Casebook asks the environment alone.
+#[cfg(target_os = "linux")]
+#[test]
+fn without_a_user_in_the_environment_the_trail_names_the_account_that_ran_the_command() {
+    // As under cron or a service manager, which may set neither USER nor LOGNAME.
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_url(dir.path());
+    let output = Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["import", reference_study().to_str().unwrap(), "--database", &url])
+        .env_remove("CASEBOOK_DATABASE")
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .env_remove("USERNAME")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let account = Command::new("id").arg("-un").output().unwrap();
+    let account = String::from_utf8(account.stdout).unwrap();
+
+    let output = casebook_as_tester(&["audit", "log", "--json", "--limit", "1", "--database", &url], None);
+    let event: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(event["actor"], format!("cli:{}", account.trim()), "{event}");
+}

@@ -253,11 +253,7 @@ impl Hpo {
 
     /// A term text: a span of the OBO text, or past its end, of the unescaped copies.
     fn text(&self, span: Span) -> &str {
-        let (start, end) = (span.start as usize, span.end as usize);
-        match start.checked_sub(self.obo.len()) {
-            Some(copy_start) => &self.tables.unescaped[copy_start..end - self.obo.len()],
-            None => &self.obo[start..end],
-        }
+        obo::text_of(&self.obo, &self.tables.unescaped, span)
     }
 
     fn ids_of(&self, indexes: &[u32]) -> Vec<TermId> {

@@ -9,7 +9,7 @@
 
 use crate::error::HpoError;
 use crate::id::{TermId, parse_curie};
-use crate::tables::{Span, SynonymScope, Term};
+use crate::tables::{Span, SynonymEntry, SynonymScope, Term};
 
 /// The result of reading an OBO text, before the graph and indexes are built.
 pub(crate) struct ParsedObo {
@@ -17,7 +17,7 @@ pub(crate) struct ParsedObo {
     pub(crate) format_version: Option<String>,
     pub(crate) terms: Vec<Term>,
     /// Every term's synonyms, term after term; each term names its range.
-    pub(crate) synonyms: Vec<(Span, SynonymScope)>,
+    pub(crate) synonyms: Vec<SynonymEntry>,
     /// The texts that had escapes, unescaped; their spans start after the end of the OBO text.
     pub(crate) unescaped: String,
     /// For each term (same index as `terms`), the line of its `id`.
@@ -26,6 +26,9 @@ pub(crate) struct ParsedObo {
     pub(crate) is_a: Vec<(u32, TermId, usize)>,
     /// `(alt id, term index, line of the alt_id)`, in file order.
     pub(crate) alt_ids: Vec<(TermId, u32, usize)>,
+    /// The header's `synonymtypedef`s: `(type id, its name)`, such as `layperson` and
+    /// `layperson term`.
+    pub(crate) synonym_types: Vec<(Span, Span)>,
 }
 
 /// Reads an OBO text. Errors name the 1-based line they were found on.
@@ -45,6 +48,7 @@ pub(crate) fn parse(text: &str) -> Result<ParsedObo, HpoError> {
         id_lines: Vec::with_capacity(20_000),
         is_a: Vec::with_capacity(24_000),
         alt_ids: Vec::with_capacity(4_000),
+        synonym_types: Vec::new(),
     };
     let mut data_version: Option<String> = None;
     let mut section = Section::Header;
@@ -86,6 +90,13 @@ pub(crate) fn parse(text: &str) -> Result<ParsedObo, HpoError> {
             Section::Header => match tag {
                 "data-version" => data_version = Some(value.to_string()),
                 "format-version" => parsed.format_version = Some(value.to_string()),
+                // `synonymtypedef: layperson "layperson term"`
+                "synonymtypedef" => {
+                    let (id, name) = value.split_once(' ').ok_or(HpoError::MalformedLine { line: line_no })?;
+                    let (name, _) = quoted(name.trim_start(), line_no, "synonymtypedef")?;
+                    let entry = (span_of(text, &mut parsed.unescaped, id), span_of(text, &mut parsed.unescaped, name));
+                    parsed.synonym_types.push(entry);
+                }
                 _ => {}
             },
             Section::Term => {
@@ -123,6 +134,16 @@ fn span_of(obo: &str, unescaped: &mut String, raw: &str) -> Span {
     // `raw` is a slice of `obo`, so its offset is the distance between their starts.
     let start = raw.as_ptr() as usize - obo.as_ptr() as usize;
     Span { start: as_u32(start), end: as_u32(start + raw.len()) }
+}
+
+/// The text a [`Span`] made by [`span_of`] stands for.
+#[inline]
+pub(crate) fn text_of<'t>(obo: &'t str, unescaped: &'t str, span: Span) -> &'t str {
+    let (start, end) = (span.start as usize, span.end as usize);
+    match start.checked_sub(obo.len()) {
+        Some(copy_start) => &unescaped[copy_start..end - obo.len()],
+        None => &obo[start..end],
+    }
 }
 
 fn as_u32(offset: usize) -> u32 {
@@ -187,11 +208,18 @@ impl TermStanza {
             }
             "synonym" => {
                 let (text, rest) = quoted(value, line, "synonym")?;
-                let scope_word = rest.split_whitespace().next().unwrap_or("");
+                let mut words = rest.split_whitespace();
+                let scope_word = words.next().unwrap_or("");
                 let scope = SynonymScope::from_obo(scope_word)
                     .ok_or_else(|| HpoError::UnknownSynonymScope { line, scope: scope_word.to_string() })?;
-                let span = span_of(obo, &mut parsed.unescaped, text);
-                parsed.synonyms.push((span, scope));
+                // `"Fever" EXACT layperson []`: a type may stand between the scope and the references;
+                // the header names it, else the word stands for itself.
+                let kind = words.next().filter(|word| !word.starts_with('[')).map(|word| {
+                    let declared = parsed.synonym_types.iter().find(|&&(id, _)| text_of(obo, &parsed.unescaped, id) == word);
+                    declared.map_or_else(|| span_of(obo, &mut parsed.unescaped, word), |&(_, name)| name)
+                });
+                let text = span_of(obo, &mut parsed.unescaped, text);
+                parsed.synonyms.push(SynonymEntry { text, scope, kind });
             }
             "is_a" => parsed.is_a.push((TermStanza::term_idx(parsed), term_id(value, line)?, line)),
             "is_obsolete" => {

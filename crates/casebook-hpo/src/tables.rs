@@ -22,7 +22,7 @@ pub(crate) struct Tables {
     pub(crate) unescaped: String,
     pub(crate) terms: Vec<Term>,
     /// Every term's synonyms, term after term.
-    pub(crate) synonyms: Vec<(Span, SynonymScope)>,
+    pub(crate) synonyms: Vec<SynonymEntry>,
     /// Every identifier, primary and alt.
     pub(crate) ids: IdIndex,
     pub(crate) n_current: usize,
@@ -177,10 +177,12 @@ impl Tables {
             }
         }
         out.count(self.synonyms.len());
-        for &(span, scope) in &self.synonyms {
-            out.span(span);
+        for synonym in &self.synonyms {
+            out.span(synonym.text);
             // Its place in `SynonymScope::ALL`, which lists the scopes in declaration order.
-            out.number(scope as u32);
+            out.number(synonym.scope as u32);
+            out.flag(synonym.kind.is_some());
+            out.span(synonym.kind.unwrap_or(Span { start: 0, end: 0 }));
         }
         out.list(&self.ids.pages);
         out.list(&self.ids.slots);
@@ -218,9 +220,12 @@ impl Tables {
             .collect();
         let synonyms = (0..input.count())
             .map(|_| {
-                let span = input.span();
+                let text = input.span();
                 let scope = input.number();
-                (span, *SynonymScope::ALL.get(scope as usize).unwrap_or_else(|| panic!("{scope} is not a synonym scope")))
+                let scope = *SynonymScope::ALL.get(scope as usize).unwrap_or_else(|| panic!("{scope} is not a synonym scope"));
+                let has_kind = input.flag();
+                let kind = Some(input.span()).filter(|_| has_kind);
+                SynonymEntry { text, scope, kind }
             })
             .collect();
         let ids = IdIndex { pages: input.list(), slots: input.list() };
@@ -335,6 +340,15 @@ impl SynonymScope {
     pub(crate) fn from_obo(word: &str) -> Option<SynonymScope> {
         SynonymScope::ALL.into_iter().find(|scope| scope.as_str() == word)
     }
+}
+
+/// One `synonym` line, as stored in the ontology's synonym table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SynonymEntry {
+    pub(crate) text: Span,
+    pub(crate) scope: SynonymScope,
+    /// The name of the synonym's type, such as `layperson term` or `abbreviation`; most have none.
+    pub(crate) kind: Option<Span>,
 }
 
 /// One `[Term]` stanza, as stored in the ontology's term table. Its texts are [`Span`]s of the

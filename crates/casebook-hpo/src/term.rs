@@ -48,7 +48,11 @@ impl<'a> TermRef<'a> {
     pub fn synonyms(&self) -> impl ExactSizeIterator<Item = Synonym<'a>> + use<'a> {
         let hpo = self.hpo;
         let (start, end) = self.term().synonyms;
-        hpo.tables.synonyms[start as usize..end as usize].iter().map(move |&(span, scope)| Synonym { text: hpo.text(span), scope })
+        hpo.tables.synonyms[start as usize..end as usize].iter().map(move |synonym| Synonym {
+            text: hpo.text(synonym.text),
+            scope: synonym.scope,
+            kind: synonym.kind.map(|kind| hpo.text(kind)),
+        })
     }
 
     /// Identifiers merged into this term (`alt_id`); looking them up leads here.
@@ -119,6 +123,7 @@ impl TermKey for TermRef<'_> {
 pub struct Synonym<'a> {
     text: &'a str,
     scope: SynonymScope,
+    kind: Option<&'a str>,
 }
 
 impl<'a> Synonym<'a> {
@@ -130,6 +135,12 @@ impl<'a> Synonym<'a> {
     /// How the synonym relates to the term's meaning.
     pub fn scope(&self) -> SynonymScope {
         self.scope
+    }
+
+    /// The synonym's type, when it has one, by the name the release gives it (`synonymtypedef`):
+    /// `layperson term`, `abbreviation`, `plural form`, `UK spelling` and the like.
+    pub fn kind(&self) -> Option<&'a str> {
+        self.kind
     }
 }
 

@@ -494,7 +494,10 @@ fn hpo_show(id: &str) -> anyhow::Result<Outcome> {
         println!("Definition: {definition}");
     }
     for synonym in term.synonyms() {
-        println!("Synonym ({}): {}", synonym.scope().as_str(), synonym.text());
+        match synonym.kind() {
+            Some(kind) => println!("Synonym ({}, {kind}): {}", synonym.scope().as_str(), synonym.text()),
+            None => println!("Synonym ({}): {}", synonym.scope().as_str(), synonym.text()),
+        }
     }
     for parent in term.parents() {
         println!("Parent: {}  {}", parent.curie(), parent.name());

@@ -35,6 +35,28 @@ fn a_term_has_its_name_definition_synonyms_and_parents() {
 }
 
 #[test]
+fn synonyms_carry_the_name_of_their_type() {
+    let hpo = Hpo::embedded();
+    let kinds = |id: &str| -> Vec<(String, Option<String>)> {
+        hpo.term(id).unwrap().synonyms().map(|s| (s.text().to_string(), s.kind().map(str::to_string))).collect()
+    };
+    let named = |text: &str, kind: Option<&str>| (text.to_string(), kind.map(str::to_string));
+    // As hp.obo has them: `synonym: "Bleeding gums" EXACT layperson [...]`, and in its header
+    // `synonymtypedef: layperson "layperson term"` and `synonymtypedef: uk_spelling "UK spelling"`.
+    assert_eq!(
+        kinds("HP:0000225"),
+        [
+            named("Bleeding gums", Some("layperson term")),
+            named("Gingival haemorrhage", Some("UK spelling")),
+            named("Gingival hemorrhage", None),
+            named("Gingivorrhagia", None),
+        ]
+    );
+    // A type whose id is a CURIE: `synonymtypedef: HP:0034334 "allelic_requirement"`.
+    assert!(kinds("HP:0000006").contains(&named("monoallelic_autosomal", Some("allelic_requirement"))), "{:?}", kinds("HP:0000006"));
+}
+
+#[test]
 fn definitions_keep_escaped_quotes() {
     let hpo = Hpo::embedded();
     let pectus = hpo.term("HP:0000767").unwrap();

@@ -31,6 +31,16 @@ fn a_small_ontology_is_read_with_every_tag_it_needs() {
 }
 
 #[test]
+fn a_synonym_type_is_named_as_the_header_declares_it_or_by_its_id() {
+    let text = "format-version: 1.2\ndata-version: hp/releases/2025-01-16\nsynonymtypedef: layperson \"layperson term\"\n\n\
+                [Term]\nid: HP:0000001\nname: All\nsynonym: \"Everything\" EXACT layperson []\n\
+                synonym: \"Al\" EXACT abbreviation [PMID:1]\nsynonym: \"The lot\" RELATED [PMID:2]\n";
+    let hpo = Hpo::parse_obo(text).unwrap();
+    let kinds: Vec<(&str, Option<&str>)> = hpo.term("HP:0000001").unwrap().synonyms().map(|s| (s.text(), s.kind())).collect();
+    assert_eq!(kinds, [("Everything", Some("layperson term")), ("Al", Some("abbreviation")), ("The lot", None)]);
+}
+
+#[test]
 fn malformed_text_is_rejected_with_its_line() {
     // The header takes lines 1 and 2, so a body's first line is line 3.
     let cases: [(&str, HpoError); 13] = [

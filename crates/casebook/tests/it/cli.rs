@@ -158,6 +158,13 @@ fn hpo_show_gives_the_term_and_the_replacement_of_an_obsolete_id() {
     let text = stdout(&output);
     assert!(text.starts_with("HP:0033399  Persistent fever"), "{text}");
     assert!(text.contains("Parent: HP:0001945  Fever"), "{text}");
+    // A synonym's type by the name the release gives it.
+    let text = stdout(&casebook(&["hpo", "show", "HP:0000225"]));
+    assert!(
+        text.contains("Synonym (EXACT, layperson term): Bleeding gums\nSynonym (EXACT, UK spelling): Gingival haemorrhage\n"),
+        "{text}"
+    );
+    assert!(text.contains("Synonym (EXACT): Gingivorrhagia\n"), "{text}");
     let output = casebook(&["hpo", "show", "HP:0000976"]);
     assert!(stdout(&output).contains("is obsolete; use HP:0000964"), "{}", stdout(&output));
     let output = casebook(&["hpo", "show", "HP:9999999"]);

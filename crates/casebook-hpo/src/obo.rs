@@ -29,6 +29,8 @@ pub(crate) struct ParsedObo {
     /// The header's `synonymtypedef`s: `(type id, its name)`, such as `layperson` and
     /// `layperson term`.
     pub(crate) synonym_types: Vec<(Span, Span)>,
+    /// The names of the synonym types the terms use, each once; see [`SynonymEntry::kind`].
+    pub(crate) synonym_kinds: Vec<Span>,
 }
 
 /// Reads an OBO text. Errors name the 1-based line they were found on.
@@ -49,6 +51,7 @@ pub(crate) fn parse(text: &str) -> Result<ParsedObo, HpoError> {
         is_a: Vec::with_capacity(24_000),
         alt_ids: Vec::with_capacity(4_000),
         synonym_types: Vec::new(),
+        synonym_kinds: Vec::new(),
     };
     let mut data_version: Option<String> = None;
     let mut section = Section::Header;
@@ -216,7 +219,13 @@ impl TermStanza {
                 // the header names it, else the word stands for itself.
                 let kind = words.next().filter(|word| !word.starts_with('[')).map(|word| {
                     let declared = parsed.synonym_types.iter().find(|&&(id, _)| text_of(obo, &parsed.unescaped, id) == word);
-                    declared.map_or_else(|| span_of(obo, &mut parsed.unescaped, word), |&(_, name)| name)
+                    let name = declared.map_or_else(|| span_of(obo, &mut parsed.unescaped, word), |&(_, name)| name);
+                    let name_text = text_of(obo, &parsed.unescaped, name);
+                    let known = parsed.synonym_kinds.iter().position(|&kind| text_of(obo, &parsed.unescaped, kind) == name_text);
+                    as_u32(known.unwrap_or_else(|| {
+                        parsed.synonym_kinds.push(name);
+                        parsed.synonym_kinds.len() - 1
+                    }))
                 });
                 let text = span_of(obo, &mut parsed.unescaped, text);
                 parsed.synonyms.push(SynonymEntry { text, scope, kind });

@@ -23,6 +23,9 @@ pub(crate) struct Tables {
     pub(crate) terms: Vec<Term>,
     /// Every term's synonyms, term after term.
     pub(crate) synonyms: Vec<SynonymEntry>,
+    /// The names of the synonym types in use, such as `layperson term`; a synonym's `kind` is a
+    /// place in this list.
+    pub(crate) synonym_kinds: Vec<Span>,
     /// Every identifier, primary and alt.
     pub(crate) ids: IdIndex,
     pub(crate) n_current: usize,
@@ -150,6 +153,7 @@ impl Tables {
             graph: Graph::new(terms.len(), &edges),
             terms,
             synonyms: parsed.synonyms,
+            synonym_kinds: parsed.synonym_kinds,
             ids,
         })
     }
@@ -179,11 +183,13 @@ impl Tables {
         out.count(self.synonyms.len());
         for synonym in &self.synonyms {
             out.span(synonym.text);
-            // Its place in `SynonymScope::ALL`, which lists the scopes in declaration order.
-            out.number(synonym.scope as u32);
-            out.flag(synonym.kind.is_some());
-            out.span(synonym.kind.unwrap_or(Span { start: 0, end: 0 }));
+            // The scope's place in `SynonymScope::ALL` (declaration order) in the low two bits, and
+            // one more than the type's place in `synonym_kinds` above them (0: no type), so that
+            // loading reads no more numbers for the types.
+            out.number(synonym.scope as u32 | synonym.kind.map_or(0, |kind| kind + 1) << 2);
         }
+        out.count(self.synonym_kinds.len());
+        self.synonym_kinds.iter().for_each(|&span| out.span(span));
         out.list(&self.ids.pages);
         out.list(&self.ids.slots);
         out.count(self.n_current);
@@ -221,18 +227,18 @@ impl Tables {
         let synonyms = (0..input.count())
             .map(|_| {
                 let text = input.span();
-                let scope = input.number();
-                let scope = *SynonymScope::ALL.get(scope as usize).unwrap_or_else(|| panic!("{scope} is not a synonym scope"));
-                let has_kind = input.flag();
-                let kind = Some(input.span()).filter(|_| has_kind);
+                let packed = input.number();
+                let scope = SynonymScope::ALL[(packed & 0b11) as usize];
+                let kind = (packed >> 2).checked_sub(1);
                 SynonymEntry { text, scope, kind }
             })
             .collect();
+        let synonym_kinds = (0..input.count()).map(|_| input.span()).collect();
         let ids = IdIndex { pages: input.list(), slots: input.list() };
         let n_current = input.count();
         let graph = Graph::from_parts(input.list(), input.list(), input.list(), input.list());
         assert!(input.0.is_empty(), "the tables end where their last list does");
-        Tables { data_version, format_version, unescaped, terms, synonyms, ids, n_current, graph }
+        Tables { data_version, format_version, unescaped, terms, synonyms, synonym_kinds, ids, n_current, graph }
     }
 }
 
@@ -347,8 +353,8 @@ impl SynonymScope {
 pub(crate) struct SynonymEntry {
     pub(crate) text: Span,
     pub(crate) scope: SynonymScope,
-    /// The name of the synonym's type, such as `layperson term` or `abbreviation`; most have none.
-    pub(crate) kind: Option<Span>,
+    /// The synonym's type, as its place in the tables' `synonym_kinds`; most have none.
+    pub(crate) kind: Option<u32>,
 }
 
 /// One `[Term]` stanza, as stored in the ontology's term table. Its texts are [`Span`]s of the

@@ -51,7 +51,7 @@ impl<'a> TermRef<'a> {
         hpo.tables.synonyms[start as usize..end as usize].iter().map(move |synonym| Synonym {
             text: hpo.text(synonym.text),
             scope: synonym.scope,
-            kind: synonym.kind.map(|kind| hpo.text(kind)),
+            kind: synonym.kind.map(|kind| hpo.text(hpo.tables.synonym_kinds[kind as usize])),
         })
     }
 

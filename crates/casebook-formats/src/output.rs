@@ -23,10 +23,11 @@ pub enum FolderExport {
 }
 
 impl FolderExport {
-    /// The first entry of `dir` (a name relative to it) that this export would not have written.
-    fn first_foreign_entry(self, dir: &Path) -> Result<Option<String>, FormatError> {
+    /// The first of `entries`, the names in `dir`, that this export would not have written (a
+    /// name relative to `dir`).
+    fn first_foreign_entry(self, dir: &Path, entries: Vec<String>) -> Result<Option<String>, FormatError> {
         let is_json_file = |path: &Path| path.is_file() && path.extension().is_some_and(|ext| ext == "json");
-        for name in sorted_entries(dir)? {
+        for name in entries {
             let path = dir.join(&name);
             let expected = match self {
                 FolderExport::Phenopackets => is_json_file(&path),
@@ -74,7 +75,7 @@ pub fn write_folder(
         return Err(refused(target, reason));
     }
     if !held.is_empty()
-        && let Some(foreign) = kind.first_foreign_entry(target)?
+        && let Some(foreign) = kind.first_foreign_entry(target, held)?
     {
         let reason =
             format!("--replace only replaces an earlier export, and the folder also holds `{foreign}`, which an export does not write");

@@ -26,11 +26,26 @@ pub(crate) struct ParsedObo {
     pub(crate) is_a: Vec<(u32, TermId, usize)>,
     /// `(alt id, term index, line of the alt_id)`, in file order.
     pub(crate) alt_ids: Vec<(TermId, u32, usize)>,
-    /// The header's `synonymtypedef`s: `(type id, its name)`, such as `layperson` and
-    /// `layperson term`.
-    pub(crate) synonym_types: Vec<(Span, Span)>,
-    /// The names of the synonym types the terms use, each once; see [`SynonymEntry::kind`].
+    /// The synonym types' ids, such as `layperson`: the header's `synonymtypedef`s, then any
+    /// other a synonym names.
+    pub(crate) synonym_type_ids: Vec<Span>,
+    /// Their names, in the same order, such as `layperson term` (an undeclared type is named by its
+    /// id); a synonym's [`SynonymEntry::kind`] is a place in this list.
     pub(crate) synonym_kinds: Vec<Span>,
+}
+
+impl ParsedObo {
+    /// The place of the synonym type `id` in [`ParsedObo::synonym_kinds`]; a type the header
+    /// does not declare is added, named by its id.
+    fn synonym_kind(&mut self, obo: &str, id: &str) -> u32 {
+        let known = self.synonym_type_ids.iter().position(|&known| text_of(obo, &self.unescaped, known) == id);
+        as_u32(known.unwrap_or_else(|| {
+            let span = span_of(obo, &mut self.unescaped, id);
+            self.synonym_type_ids.push(span);
+            self.synonym_kinds.push(span);
+            self.synonym_kinds.len() - 1
+        }))
+    }
 }
 
 /// Reads an OBO text. Errors name the 1-based line they were found on.
@@ -50,7 +65,7 @@ pub(crate) fn parse(text: &str) -> Result<ParsedObo, HpoError> {
         id_lines: Vec::with_capacity(20_000),
         is_a: Vec::with_capacity(24_000),
         alt_ids: Vec::with_capacity(4_000),
-        synonym_types: Vec::new(),
+        synonym_type_ids: Vec::new(),
         synonym_kinds: Vec::new(),
     };
     let mut data_version: Option<String> = None;
@@ -97,8 +112,9 @@ pub(crate) fn parse(text: &str) -> Result<ParsedObo, HpoError> {
                 "synonymtypedef" => {
                     let (id, name) = value.split_once(' ').ok_or(HpoError::MalformedLine { line: line_no })?;
                     let (name, _) = quoted(name.trim_start(), line_no, "synonymtypedef")?;
-                    let entry = (span_of(text, &mut parsed.unescaped, id), span_of(text, &mut parsed.unescaped, name));
-                    parsed.synonym_types.push(entry);
+                    let (id, name) = (span_of(text, &mut parsed.unescaped, id), span_of(text, &mut parsed.unescaped, name));
+                    parsed.synonym_type_ids.push(id);
+                    parsed.synonym_kinds.push(name);
                 }
                 _ => {}
             },
@@ -215,18 +231,8 @@ impl TermStanza {
                 let scope_word = words.next().unwrap_or("");
                 let scope = SynonymScope::from_obo(scope_word)
                     .ok_or_else(|| HpoError::UnknownSynonymScope { line, scope: scope_word.to_string() })?;
-                // `"Fever" EXACT layperson []`: a type may stand between the scope and the references;
-                // the header names it, else the word stands for itself.
-                let kind = words.next().filter(|word| !word.starts_with('[')).map(|word| {
-                    let declared = parsed.synonym_types.iter().find(|&&(id, _)| text_of(obo, &parsed.unescaped, id) == word);
-                    let name = declared.map_or_else(|| span_of(obo, &mut parsed.unescaped, word), |&(_, name)| name);
-                    let name_text = text_of(obo, &parsed.unescaped, name);
-                    let known = parsed.synonym_kinds.iter().position(|&kind| text_of(obo, &parsed.unescaped, kind) == name_text);
-                    as_u32(known.unwrap_or_else(|| {
-                        parsed.synonym_kinds.push(name);
-                        parsed.synonym_kinds.len() - 1
-                    }))
-                });
+                // `"Fever" EXACT layperson []`: a type may stand between the scope and the references.
+                let kind = words.next().filter(|word| !word.starts_with('[')).map(|word| parsed.synonym_kind(obo, word));
                 let text = span_of(obo, &mut parsed.unescaped, text);
                 parsed.synonyms.push(SynonymEntry { text, scope, kind });
             }

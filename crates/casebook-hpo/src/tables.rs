@@ -23,7 +23,7 @@ pub(crate) struct Tables {
     pub(crate) terms: Vec<Term>,
     /// Every term's synonyms, term after term.
     pub(crate) synonyms: Vec<SynonymEntry>,
-    /// The names of the synonym types in use, such as `layperson term`; a synonym's `kind` is a
+    /// The names of the synonym types, such as `layperson term`; a synonym's `kind` is a
     /// place in this list.
     pub(crate) synonym_kinds: Vec<Span>,
     /// Every identifier, primary and alt.

@@ -656,7 +656,7 @@ async fn audit_log(record: Option<String>, limit: Option<u64>, json: bool, datab
     store.close().await;
     if json {
         for event in &events {
-            println!("{}", audit_json(event));
+            println!("{}", event.json_line());
         }
         return Ok(Outcome::Success);
     }
@@ -666,26 +666,6 @@ async fn audit_log(record: Option<String>, limit: Option<u64>, json: bool, datab
     }
     print!("{}", audit_table(&events));
     Ok(Outcome::Success)
-}
-
-/// An event as one line of JSON: its fields as stored, under the names and in the order the
-/// chain hashes them (`casebook_store::audit`), then `prev_hash` and `hash`, so that a reader can
-/// recompute the chain without Casebook. Values stay the JSON texts the trail stores.
-fn audit_json(event: &AuditEvent) -> serde_json::Value {
-    serde_json::json!({
-        "action": event.action.as_str(),
-        "actor": event.actor,
-        "at": event.at,
-        "field": event.field,
-        "new_value": event.new_value,
-        "old_value": event.old_value,
-        "reason": event.reason,
-        "record": event.record,
-        "seq": event.seq,
-        "study_id": event.study_id,
-        "prev_hash": event.prev_hash,
-        "hash": event.hash,
-    })
 }
 
 /// Events as a table with one line each; long values are cut short with `…`.

@@ -305,7 +305,8 @@ enum Inputs {
 impl Inputs {
     fn of(path: &Path) -> Result<Inputs, FormatError> {
         let io = |source| FormatError::Io { path: path.to_path_buf(), source };
-        if path.is_dir() {
+        // Up front, so that a mistyped path is the first thing said, not an error when it is read.
+        if std::fs::metadata(path).map_err(io)?.is_dir() {
             let mut files = Vec::new();
             json_files_under(path, &mut files).map_err(io)?;
             return Ok(Inputs::Files(files));
@@ -328,8 +329,6 @@ impl Inputs {
             inputs.sort_by(|a, b| a.0.cmp(&b.0));
             return Ok(Inputs::Texts(inputs));
         }
-        // Here rather than when the file is read, so that a mistyped path is the first thing said.
-        std::fs::metadata(path).map_err(io)?;
         Ok(Inputs::Files(vec![path.to_path_buf()]))
     }
 

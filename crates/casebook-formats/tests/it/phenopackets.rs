@@ -173,33 +173,30 @@ fn forty_store_files(folder: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
-/// Every record the phenopackets of `dir` give in the reference study at IT1.
-fn stream_records(dir: &std::path::Path) -> (Vec<EncodedRecord>, Result<PhenopacketImport, FormatError>) {
+/// Streams the phenopackets of `dir` into the reference study at IT1, giving each record to
+/// `deliver`.
+fn stream_into(dir: &std::path::Path, deliver: &mut dyn FnMut(EncodedRecord) -> bool) -> Result<PhenopacketImport, FormatError> {
     let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
     let center = Slug::parse("center", "IT1").unwrap();
+    let inputs = PhenopacketInputs::list(dir)?;
+    stream_phenopackets(&inputs, &study, &center, &Hpo::embedded, &mut |_, _| {}, deliver)
+}
+
+/// Every record the phenopackets of `dir` give in the reference study at IT1.
+fn stream_records(dir: &std::path::Path) -> (Vec<EncodedRecord>, Result<PhenopacketImport, FormatError>) {
     let mut delivered = Vec::new();
-    let inputs = match PhenopacketInputs::list(dir) {
-        Ok(inputs) => inputs,
-        Err(error) => return (delivered, Err(error)),
-    };
-    let read = stream_phenopackets(&inputs, &study, &center, &Hpo::embedded, &mut |_, _| {}, &mut |record| {
+    let read = stream_into(dir, &mut |record| {
         delivered.push(record);
         true
     });
     (delivered, read)
 }
 
-/// Streams the phenopackets of `dir` into the reference study at IT1, giving the pseudonyms in
-/// the order delivered; `keep_going` answers for the receiver, told how many it has.
+/// The pseudonyms [`stream_into`] delivers, in order; `keep_going` answers for the receiver, told
+/// how many it has.
 fn stream(dir: &std::path::Path, keep_going: impl Fn(usize) -> bool) -> (Vec<String>, Result<PhenopacketImport, FormatError>) {
-    let study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
-    let center = Slug::parse("center", "IT1").unwrap();
     let mut delivered = Vec::new();
-    let inputs = match PhenopacketInputs::list(dir) {
-        Ok(inputs) => inputs,
-        Err(error) => return (delivered, Err(error)),
-    };
-    let read = stream_phenopackets(&inputs, &study, &center, &Hpo::embedded, &mut |_, _| {}, &mut |record| {
+    let read = stream_into(dir, &mut |record| {
         delivered.push(record.patient().pseudonym.to_string());
         keep_going(delivered.len())
     });

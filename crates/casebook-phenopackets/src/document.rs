@@ -1,10 +1,12 @@
 //! A document of unknown kind: a Phenopacket, a Family or a Cohort, told apart by its keys.
 
+use std::borrow::Cow;
+
 use serde_json::Value as Json;
 
 use crate::error::{PhenopacketsError, Reason};
 use crate::json::JsonPath;
-use crate::{Cohort, Family, Message, Phenopacket};
+use crate::{Cohort, Family, Message, MetaData, Phenopacket};
 
 /// Any of the three top-level messages of the schema.
 // A Phenopacket is a few hundred bytes; a document is made once per file, so boxing buys nothing.
@@ -124,12 +126,74 @@ impl Document {
         }
     }
 
-    /// Every phenopacket in the document: the one, the proband then the relatives, or the members.
-    pub fn phenopackets(&self) -> Vec<&Phenopacket> {
+    /// Every phenopacket in the document, with its place: the one, the proband then the
+    /// relatives, or the members.
+    pub fn members(&self) -> Vec<Member<'_>> {
+        let member = |path: String, phenopacket, container_meta_data| Member { path, phenopacket, container_meta_data };
         match self {
-            Document::Phenopacket(phenopacket) => vec![phenopacket],
-            Document::Family(family) => family.proband.iter().chain(&family.relatives).collect(),
-            Document::Cohort(cohort) => cohort.members.iter().collect(),
+            Document::Phenopacket(phenopacket) => vec![member("$".to_string(), phenopacket, None)],
+            Document::Family(family) => {
+                let meta_data = family.meta_data.as_ref();
+                let proband = family.proband.iter().map(|proband| member("$.proband".to_string(), proband, meta_data));
+                let relatives =
+                    family.relatives.iter().enumerate().map(|(i, relative)| member(format!("$.relatives[{i}]"), relative, meta_data));
+                proband.chain(relatives).collect()
+            }
+            Document::Cohort(cohort) => {
+                let meta_data = cohort.meta_data.as_ref();
+                cohort
+                    .members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, phenopacket)| member(format!("$.members[{i}]"), phenopacket, meta_data))
+                    .collect()
+            }
+        }
+    }
+
+    /// The fields a Family or a Cohort has beyond its phenopackets that are set, by JSON name
+    /// (`id`, `pedigree`, `files`...): what no single phenopacket carries. Empty for a
+    /// Phenopacket. `metaData` is among them; [`Member::standalone`] gives it to the
+    /// phenopackets that have none of their own.
+    pub fn container_fields(&self) -> Vec<&'static str> {
+        let set = |fields: &[(&'static str, bool)]| fields.iter().filter(|(_, set)| *set).map(|&(name, _)| name).collect();
+        match self {
+            Document::Phenopacket(_) => Vec::new(),
+            Document::Family(family) => set(&[
+                ("id", !family.id.is_empty()),
+                ("pedigree", family.pedigree.is_some()),
+                ("files", !family.files.is_empty()),
+                ("metaData", family.meta_data.is_some()),
+                ("consanguinousParents", family.consanguinous_parents),
+            ]),
+            Document::Cohort(cohort) => set(&[
+                ("id", !cohort.id.is_empty()),
+                ("description", !cohort.description.is_empty()),
+                ("files", !cohort.files.is_empty()),
+                ("metaData", cohort.meta_data.is_some()),
+            ]),
+        }
+    }
+}
+
+/// One phenopacket of a [`Document`] and where it is.
+#[derive(Debug, Clone)]
+pub struct Member<'a> {
+    /// Its JSON path in the document: `$`, `$.proband`, `$.relatives[0]` or `$.members[0]`.
+    pub path: String,
+    /// The phenopacket as the document gives it.
+    pub phenopacket: &'a Phenopacket,
+    /// The Family's or Cohort's metaData.
+    container_meta_data: Option<&'a MetaData>,
+}
+
+impl<'a> Member<'a> {
+    /// The phenopacket as a document of its own: with the Family's or Cohort's metaData when it
+    /// has none, as validation reads it (the container's metaData stands in for a missing one).
+    pub fn standalone(&self) -> Cow<'a, Phenopacket> {
+        match (&self.phenopacket.meta_data, self.container_meta_data) {
+            (None, Some(meta_data)) => Cow::Owned(Phenopacket { meta_data: Some(meta_data.clone()), ..self.phenopacket.clone() }),
+            _ => Cow::Borrowed(self.phenopacket),
         }
     }
 }

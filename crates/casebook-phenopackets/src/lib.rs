@@ -90,7 +90,7 @@ use std::fmt;
 
 use serde_json::Value as Json;
 
-pub use crate::document::{Document, DocumentKind};
+pub use crate::document::{Document, DocumentKind, Member};
 pub use crate::error::{FieldError, PhenopacketsError, Reason};
 pub use crate::schema::base::{
     Age, AgeRange, Evidence, ExternalReference, File, GestationalAge, OntologyClass, Procedure, TimeElement, TimeInterval, time_element,

@@ -38,7 +38,9 @@ pub enum Command {
 casebook import cases.zip --study was-anti-il1 --center IT1\n\n\
 Every file is checked first; if any has an error, all problems are listed with their file and JSON path and nothing is stored. \
 Phenopackets go into a study already in the registry, at the center given; what a Casebook record cannot hold is kept verbatim \
-with it and listed, so that exporting the unchanged record gives the phenopacket back."
+with it and listed, so that exporting the unchanged record gives the phenopacket back. A Family's proband and relatives, and a \
+Cohort's members, are each a patient; what of the Family or Cohort itself no record keeps (its id, pedigree, description...) is \
+named."
     )]
     Import {
         /// A study folder (with study.toml), or a phenopacket file, folder of phenopackets or zip

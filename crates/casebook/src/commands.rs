@@ -10,7 +10,7 @@ use casebook_domain::rules::zhu::{Eczema, ImmunodeficiencyLab, Infections, Throm
 use casebook_domain::summary::summarize;
 use casebook_formats::native::folder::{STUDY_FILE, read_study_folder_reporting, write_study_folder};
 use casebook_formats::output::{self, FolderExport};
-use casebook_formats::phenopacket::files::{PhenopacketInputs, stream_phenopackets, write_phenopackets};
+use casebook_formats::phenopacket::files::{CONTAINER_NOT_KEPT, PhenopacketInputs, stream_phenopackets, write_phenopackets};
 use casebook_formats::{Finding, FormatError};
 use casebook_hpo::Hpo;
 use casebook_report::freeze::verify;
@@ -294,6 +294,10 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
         summary.updated,
         summary.unchanged
     );
+    // A Family's or Cohort's own fields are the one thing an import leaves behind: said in full.
+    for finding in import.findings.iter().filter(|f| f.diagnostic.rule == CONTAINER_NOT_KEPT) {
+        println!("Not kept: {}: {}", finding.file.display(), finding.diagnostic.message);
+    }
     if !import.kept_verbatim.is_empty() {
         println!(
             "Kept verbatim with {} record(s), because a Casebook record has no place for them (they return on export):",

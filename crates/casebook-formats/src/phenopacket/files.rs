@@ -11,7 +11,7 @@ use casebook_domain::check::{Diagnostic, Level, check_patient};
 use casebook_domain::patient::{Patient, Slug};
 use casebook_domain::study::Study;
 use casebook_hpo::Hpo;
-use casebook_phenopackets::{Message, Phenopacket, PhenopacketsError, validate};
+use casebook_phenopackets::{Document, Member, Message, Phenopacket, PhenopacketsError, validate_document};
 
 use crate::error::{Finding, FormatError};
 use crate::native::record::EncodedRecord;
@@ -126,27 +126,26 @@ pub fn stream_phenopackets<'h>(
             };
             let first_new = import.findings.len();
             import.findings.extend(file.findings);
-            let mut record = None;
-            match file.mapped {
-                None => {}
-                Some(Ok(mapped)) => {
-                    let pseudonym = &mapped.record.patient().pseudonym;
-                    if !seen.insert(pseudonym.clone()) {
-                        let message = format!("patient {pseudonym} is in more than one file");
-                        import.findings.push(finding(name, Level::Error, "id", "duplicate-pseudonym", message));
+            let mut records = Vec::with_capacity(file.mapped.len());
+            for mapped in file.mapped {
+                match mapped {
+                    Ok(mapped) => {
+                        let pseudonym = &mapped.record.patient().pseudonym;
+                        if !seen.insert(pseudonym.clone()) {
+                            let message = format!("patient {pseudonym} is in more than one phenopacket");
+                            let id = format!("{}id", mapped.place);
+                            import.findings.push(finding(name, Level::Error, &id, "duplicate-pseudonym", message));
+                        }
+                        import.findings.extend(mapped.diagnostics.into_iter().map(|diagnostic| Finding::new(name, diagnostic)));
+                        import.kept_verbatim.add(mapped.kept_places);
+                        import.patients += 1;
+                        records.push(mapped.record);
                     }
-                    import.findings.extend(mapped.diagnostics.into_iter().map(|diagnostic| Finding::new(name, diagnostic)));
-                    import.kept_verbatim.add(mapped.kept_places);
-                    import.patients += 1;
-                    record = Some(mapped.record);
+                    Err(problems) => import.findings.extend(problems.into_iter().map(|d| Finding::new(name, d))),
                 }
-                Some(Err(problems)) => import.findings.extend(problems.into_iter().map(|d| Finding::new(name, d))),
             }
             refused = refused || import.findings[first_new..].iter().any(Finding::is_error);
-            match record {
-                Some(record) if !refused => deliver(record),
-                _ => true,
-            }
+            refused || records.into_iter().all(&mut *deliver)
         },
     );
     if let Some(error) = unreadable {
@@ -158,23 +157,30 @@ pub fn stream_phenopackets<'h>(
     Ok(import)
 }
 
+/// The rule of the warning that a Family's or Cohort's own fields (its id, pedigree,
+/// description...) are not kept: only its phenopackets become records.
+pub const CONTAINER_NOT_KEPT: &str = "container-not-kept";
+
 /// What reading one file gave, before the files are put together.
 struct PhenopacketFile {
-    /// Schema errors, or the warnings of the phenopacket-tools rules.
+    /// Schema errors, or the warnings of the phenopacket-tools rules and of the mapping.
     findings: Vec<Finding>,
-    /// The mapped patient, or why it could not be mapped; `None` when the file did not parse.
-    mapped: Option<Result<MappedFile, Vec<Diagnostic>>>,
+    /// Each phenopacket of the file mapped to a patient, or why it could not be; none when the
+    /// file did not parse.
+    mapped: Vec<Result<MappedFile, Vec<Diagnostic>>>,
 }
 
 /// A mapped patient with the diagnostics of Casebook's rules and of the mapping.
 struct MappedFile {
+    /// Where its phenopacket is in the file, as a prefix of paths: empty, `members[2].`...
+    place: String,
     record: EncodedRecord,
     diagnostics: Vec<Diagnostic>,
     kept_places: Vec<String>,
 }
 
 /// Reads, parses, checks and maps input `index`: everything about one file that does not depend
-/// on the others.
+/// on the others. A Family's proband and relatives, or a Cohort's members, are each a patient.
 fn read_phenopacket<'h>(
     inputs: &Inputs,
     index: usize,
@@ -183,21 +189,64 @@ fn read_phenopacket<'h>(
     hpo: &(dyn Fn() -> &'h Hpo + Sync),
 ) -> Result<PhenopacketFile, FormatError> {
     let name = inputs.name(index);
-    let phenopacket = match inputs.with_text(index, Phenopacket::from_json)? {
-        Ok(phenopacket) => phenopacket,
-        Err(error) => return Ok(PhenopacketFile { findings: unparsed(name, error), mapped: None }),
+    let document = match inputs.with_text(index, Document::from_json)? {
+        Ok(document) => document,
+        Err(error) => return Ok(PhenopacketFile { findings: unparsed(name, error), mapped: Vec::new() }),
     };
     // The schema's further rules (labels, prefixes, obsolete terms) are reported, not enforced:
     // published phenopackets predate the HPO release Casebook ships.
-    let findings = validate(&phenopacket, hpo())
+    let mut findings: Vec<Finding> = validate_document(&document, hpo())
         .into_iter()
         .map(|issue| finding(name, Level::Warning, &issue.path, issue.rule.id(), issue.message))
         .collect();
-    let mapped = map_phenopacket(&phenopacket, center, &study.drugs).map(|mapped| {
-        let diagnostics = check_patient(mapped.record.patient(), study).into_iter().chain(mapped.warnings).collect();
-        MappedFile { record: mapped.record, diagnostics, kept_places: mapped.kept_verbatim.iter().map(|path| place_of(path)).collect() }
-    });
-    Ok(PhenopacketFile { findings, mapped: Some(mapped) })
+    let members = document.members();
+    if let Some(message) = container_not_kept(&document, &members) {
+        findings.push(finding(name, Level::Warning, "", CONTAINER_NOT_KEPT, message));
+    }
+    let mapped = members
+        .iter()
+        .map(|member| {
+            // A member's own diagnostics name their place in the file.
+            let place = member.path.strip_prefix("$.").map(|path| format!("{path}.")).unwrap_or_default();
+            let in_file = |mut diagnostic: Diagnostic| {
+                diagnostic.path.insert_str(0, &place);
+                diagnostic
+            };
+            let mapped = map_phenopacket(&member.standalone(), center, &study.drugs)
+                .map_err(|problems| problems.into_iter().map(in_file).collect::<Vec<_>>())?;
+            let diagnostics = check_patient(mapped.record.patient(), study).into_iter().chain(mapped.warnings).map(in_file).collect();
+            Ok(MappedFile {
+                place,
+                record: mapped.record,
+                diagnostics,
+                kept_places: mapped.kept_verbatim.iter().map(|path| place_of(path)).collect(),
+            })
+        })
+        .collect();
+    Ok(PhenopacketFile { findings, mapped })
+}
+
+/// What of a Family or Cohort no record keeps, for people; `None` when nothing is lost.
+fn container_not_kept(document: &Document, members: &[Member<'_>]) -> Option<String> {
+    let kind = document.kind().name();
+    let fields = document.container_fields();
+    // The container's metaData goes with each phenopacket that has none ([`Member::standalone`]).
+    let without_meta_data = members.iter().filter(|member| member.phenopacket.meta_data.is_none()).count();
+    let not_kept: Vec<String> =
+        fields.iter().filter(|&&field| field != "metaData" || without_meta_data == 0).map(|field| format!("`{field}`")).collect();
+    if not_kept.is_empty() {
+        return None;
+    }
+    let verb = if not_kept.len() == 1 { "is" } else { "are" };
+    let mut message = format!(
+        "a {kind} of {} phenopacket(s), each imported as a patient with its own document; the {kind}'s own {} {verb} not kept, as a Casebook record holds one individual",
+        members.len(),
+        not_kept.join(", ")
+    );
+    if fields.contains(&"metaData") && without_meta_data > 0 {
+        message.push_str(&format!("; its `metaData` is kept with the {without_meta_data} phenopacket(s) that had none of their own"));
+    }
+    Some(message)
 }
 
 /// A finding of a file at a JSON path (`$.` left out, as Casebook's findings write paths).
@@ -490,14 +539,12 @@ pub fn validate_phenopackets(path: &Path, hpo: &Hpo, progress: &mut dyn FnMut(us
 }
 
 /// The findings of input `index`: its schema errors, or the rules' errors and warnings for each
-/// phenopacket it holds.
+/// phenopacket it holds, at their paths in the file.
 fn check_phenopacket_file(inputs: &Inputs, index: usize, hpo: &Hpo) -> Result<Vec<Finding>, FormatError> {
     let name = inputs.name(index);
-    Ok(match inputs.with_text(index, casebook_phenopackets::Document::from_json)? {
-        Ok(document) => document
-            .phenopackets()
+    Ok(match inputs.with_text(index, Document::from_json)? {
+        Ok(document) => validate_document(&document, hpo)
             .into_iter()
-            .flat_map(|phenopacket| validate(phenopacket, hpo))
             .map(|issue| {
                 let level = match issue.level {
                     casebook_phenopackets::Level::Error => Level::Error,

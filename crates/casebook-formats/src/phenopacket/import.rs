@@ -424,7 +424,7 @@ impl Mapper {
                     continue;
                 }
             };
-            match self.course(treatment, action, drugs, courses.len()) {
+            match self.course(treatment, action, drugs, courses.len(), &path) {
                 Some(course) => {
                     for (key, set) in [
                         ("treatmentIntent", action.treatment_intent.is_some()),
@@ -445,7 +445,15 @@ impl Mapper {
         (courses, therapies)
     }
 
-    fn course(&mut self, treatment: &Treatment, action: &MedicalAction, drugs: &DrugCatalog, index: usize) -> Option<TreatmentCourse> {
+    /// The course of `treatment`, the `index`th of the patient; `path` is its medical action's.
+    fn course(
+        &mut self,
+        treatment: &Treatment,
+        action: &MedicalAction,
+        drugs: &DrugCatalog,
+        index: usize,
+        path: &str,
+    ) -> Option<TreatmentCourse> {
         let agent = treatment.agent.as_ref()?;
         let drug = drug_key(agent, drugs)?;
         let interval = treatment.dose_intervals.first();
@@ -473,7 +481,8 @@ impl Mapper {
         if adverse_events.is_some() {
             self.warnings.push(Diagnostic {
                 level: Level::Warning,
-                path: "$.medicalActions[].adverseEvents".into(),
+                // Findings' paths leave out the `$.` their display adds.
+                path: format!("{}.adverseEvents", path.trim_start_matches("$.")),
                 rule: "adverse-events-without-grade".into(),
                 message: "adverse events are kept in the source document: a phenopacket gives neither their CTCAE grade nor seriousness"
                     .into(),

@@ -84,6 +84,11 @@ fn a_foreign_phenopacket_maps_what_it_can_and_keeps_the_rest() {
     {
         assert!(mapped.kept_verbatim.iter().any(|k| k == kept), "{kept} not listed: {:?}", mapped.kept_verbatim);
     }
+    // The first medical action's adverse events have no grade: the warning names that action,
+    // and reads as a JSON path of the file once shown.
+    let warning = mapped.warnings.iter().find(|w| w.rule == "adverse-events-without-grade").expect("a warning for the adverse events");
+    let shown = casebook_formats::Finding::new(std::path::Path::new("was.json"), warning.clone()).to_string();
+    assert!(shown.starts_with("was.json: warning at $.medicalActions[0].adverseEvents: "), "{shown}");
     // The unchanged record exports its original document.
     let source = patient.source_document.as_ref().unwrap();
     assert_eq!(source.record_fingerprint, record_fingerprint(patient));
@@ -309,4 +314,100 @@ fn a_folder_validates_file_by_file_in_file_order() {
     assert!(errors[1].contains("30.json") && errors[1].contains("invalid-json"), "{errors:?}");
     let warnings: Vec<&String> = expected.iter().filter(|finding| !finding.contains("error at")).collect();
     assert!(warnings.iter().any(|warning| warning.contains("10.json") && warning.contains("Low platelets")), "{warnings:?}");
+}
+
+/// The example phenopacket, and a copy of it as another patient without metaData of its own,
+/// as the members of a Cohort that carries the metaData, an id and a description.
+fn cohort_of_two_examples() -> (serde_json::Value, serde_json::Value) {
+    let text = std::fs::read_to_string(repository().join("../shared/data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    let example: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut copy = example.clone();
+    copy["id"] = "WASREG-S03-0002".into();
+    copy["subject"]["id"] = "WASREG-S03-0002".into();
+    copy.as_object_mut().unwrap().remove("metaData");
+    let cohort = serde_json::json!({
+        "id": "was-cohort",
+        "description": "two constructed WAS patients",
+        "members": [example.clone(), copy],
+        "metaData": example["metaData"],
+    });
+    (cohort, example)
+}
+
+#[test]
+fn a_cohort_imports_each_member_as_a_patient_and_says_what_of_the_cohort_is_not_kept() {
+    let (cohort, example) = cohort_of_two_examples();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cohort.json"), cohort.to_string()).unwrap();
+    let (delivered, read) = stream_records(dir.path());
+    let import = read.unwrap();
+    assert_eq!((import.files, import.patients), (1, 2));
+    let pseudonyms: Vec<&str> = delivered.iter().map(|record| record.patient().pseudonym.as_str()).collect();
+    assert_eq!(pseudonyms, ["WASREG-S03-0001", "WASREG-S03-0002"]);
+
+    // Each member keeps its own document; the one without metaData gets the cohort's, so that
+    // it exports as a phenopacket that stands on its own.
+    let kept: serde_json::Value = serde_json::from_str(&delivered[1].patient().source_document.as_ref().unwrap().content).unwrap();
+    assert_eq!(kept["metaData"], example["metaData"]);
+    assert_eq!(kept["subject"]["id"], "WASREG-S03-0002");
+    assert_eq!(kept["members"], serde_json::Value::Null);
+
+    let shown: Vec<String> = import.findings.iter().map(|finding| finding.to_string()).collect();
+    let not_kept: Vec<&String> = shown.iter().filter(|finding| finding.contains("[container-not-kept]")).collect();
+    assert_eq!(not_kept.len(), 1, "{shown:#?}");
+    for said in [
+        "a Cohort of 2 phenopacket(s)",
+        "the Cohort's own `id`, `description` are not kept",
+        "its `metaData` is kept with the 1 phenopacket(s) that had none of their own",
+    ] {
+        assert!(not_kept[0].contains(said), "{said:?} in {}", not_kept[0]);
+    }
+    // A member's findings name their place in the file.
+    let adverse: Vec<&String> = shown.iter().filter(|finding| finding.contains("[adverse-events-without-grade]")).collect();
+    assert_eq!(adverse.len(), 2, "{shown:#?}");
+    assert!(adverse[0].contains("at $.members[0].medicalActions[0].adverseEvents"), "{}", adverse[0]);
+    assert!(adverse[1].contains("at $.members[1].medicalActions[0].adverseEvents"), "{}", adverse[1]);
+}
+
+#[test]
+fn a_patient_twice_in_a_cohort_refuses_the_run() {
+    let (mut cohort, example) = cohort_of_two_examples();
+    cohort["members"][1] = example;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cohort.json"), cohort.to_string()).unwrap();
+    let (delivered, read) = stream_records(dir.path());
+    let FormatError::Invalid { findings } = read.unwrap_err() else { panic!("refused for its findings") };
+    let errors: Vec<String> = findings.iter().filter(|f| f.is_error()).map(|f| f.to_string()).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("error at $.members[1].id: patient WASREG-S03-0001 is in more than one phenopacket"), "{errors:?}");
+    assert!(delivered.is_empty(), "a refused run delivers nothing");
+}
+
+#[test]
+fn a_family_is_checked_and_imported_at_the_paths_of_its_proband_and_relatives() {
+    let (cohort, example) = cohort_of_two_examples();
+    let mut relative = cohort["members"][1].clone();
+    // A label that is not the ontology's: a warning at the relative's own path.
+    relative["phenotypicFeatures"][0]["type"]["label"] = "Low platelets".into();
+    let family = serde_json::json!({
+        "id": "family-1",
+        "proband": example,
+        "relatives": [relative],
+        "consanguinousParents": true,
+        "metaData": cohort["metaData"],
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("family.json"), family.to_string()).unwrap();
+
+    let check = validate_phenopackets(dir.path(), Hpo::embedded(), &mut |_, _| {}).unwrap();
+    let label: Vec<String> = check.findings.iter().filter(|f| f.diagnostic.rule == "hpo-label-mismatch").map(|f| f.to_string()).collect();
+    assert_eq!(label.len(), 1, "{label:?}");
+    assert!(label[0].contains("at $.relatives[0].phenotypicFeatures[0].type.label"), "{label:?}");
+
+    let (delivered, read) = stream_records(dir.path());
+    let import = read.unwrap();
+    assert_eq!(delivered.len(), 2);
+    let not_kept = import.findings.iter().find(|f| f.diagnostic.rule == "container-not-kept").expect("the family's own fields named");
+    assert!(not_kept.diagnostic.message.contains("`consanguinousParents`"), "{}", not_kept.diagnostic.message);
+    assert!(import.findings.iter().any(|f| f.to_string().contains("at $.relatives[0].phenotypicFeatures[0].type.label")));
 }

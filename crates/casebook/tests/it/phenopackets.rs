@@ -123,6 +123,24 @@ fn a_phenopacket_with_a_bad_field_is_refused_with_its_path_and_nothing_is_stored
     assert!(stdout(&output).contains("7 patients"), "the registry still holds only the reference study: {}", stdout(&output));
 }
 
+#[test]
+fn a_family_file_imports_its_proband_and_relatives_and_says_what_of_the_family_is_not_kept() {
+    let (dir, url) = registry_with_reference_study();
+    let family = dir.path().join("family");
+    std::fs::create_dir_all(&family).unwrap();
+    std::fs::copy(shared().join("data/phenopacket-examples/comprehensive-family.json"), family.join("family.json")).unwrap();
+    let output = casebook(&["import", family.to_str().unwrap(), "--study", "was-anti-il1", "--center", "IT1", "--database", &url]);
+    assert!(output.status.success(), "{}{}", stdout(&output), stderr(&output));
+    let said = stdout(&output);
+    assert!(said.contains("3 patients (3 new, 0 updated, 0 unchanged)"), "{said}");
+    assert!(
+        said.contains("Not kept: ") && said.contains("family.json: a Family of 3 phenopacket(s)") && said.contains("`pedigree`"),
+        "{said}"
+    );
+    let output = casebook(&["studies", "--database", &url]);
+    assert!(stdout(&output).contains("10 patients"), "the reference study's 7 and the family's 3: {}", stdout(&output));
+}
+
 /// Patients reach the store while later files are still being read: a bad file at the end must
 /// still undo everything, even after whole batches were stored in the open transaction.
 #[test]

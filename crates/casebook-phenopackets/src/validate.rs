@@ -14,6 +14,8 @@
 //!   ancestor (a contradiction) is an error, as is a term both observed and excluded.
 //! - A term unknown to our HPO release is only a warning when the document declares a newer HPO
 //!   release, which may have added it.
+//! - Two phenopackets of one Family or Cohort with the same id, or the same subject, are an
+//!   error (as in phenosentry's cohort checks): they would make one patient of two, or two of one.
 
 use std::any::{Any, TypeId};
 use std::fmt;
@@ -24,9 +26,9 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::json::{JsonField, JsonPath, Visitor};
 use crate::{
     Age, AgeRange, Biosample, ComplexValue, Diagnosis, Disease, Document, DoseInterval, Evidence, Expression, Extension, File,
-    GeneDescriptor, GenomicInterpretation, Individual, Interpretation, Measurement, MedicalAction, MetaData, OntologyClass, Phenopacket,
-    PhenotypicFeature, Procedure, Quantity, RadiationTherapy, ReferenceRange, Resource, TherapeuticRegimen, TimeElement, TimeInterval,
-    Treatment, TypedQuantity, Update, Value, VariantInterpretation, VariationDescriptor, VcfRecord,
+    GeneDescriptor, GenomicInterpretation, Individual, Interpretation, Measurement, MedicalAction, Member, MetaData, OntologyClass,
+    Phenopacket, PhenotypicFeature, Procedure, Quantity, RadiationTherapy, ReferenceRange, Resource, TherapeuticRegimen, TimeElement,
+    TimeInterval, Treatment, TypedQuantity, Update, Value, VariantInterpretation, VariationDescriptor, VcfRecord,
 };
 
 /// How serious an [`Issue`] is. Errors make a document unfit for exchange; warnings do not.
@@ -81,6 +83,8 @@ pub enum Rule {
     /// descendant: the more general (observed) or more specific (excluded) one says nothing more
     /// (warning).
     RedundantAncestor,
+    /// Two phenopackets of a Family or Cohort with one id, or one subject id (error).
+    DuplicateId,
 }
 
 impl Rule {
@@ -99,6 +103,7 @@ impl Rule {
         Rule::DuplicateTerm,
         Rule::ExcludedAncestor,
         Rule::RedundantAncestor,
+        Rule::DuplicateId,
     ];
 
     /// The rule's stable name, e.g. `required-field`.
@@ -117,6 +122,7 @@ impl Rule {
             Rule::DuplicateTerm => "duplicate-term",
             Rule::ExcludedAncestor => "excluded-ancestor",
             Rule::RedundantAncestor => "redundant-ancestor",
+            Rule::DuplicateId => "duplicate-id",
         }
     }
 }
@@ -190,6 +196,9 @@ pub fn validate_document(document: &Document, hpo: &Hpo) -> Vec<Issue> {
             });
         }
     }
+    if !matches!(document, Document::Phenopacket(_)) {
+        checker.unique_ids(&document.members());
+    }
     checker.issues
 }
 
@@ -233,6 +242,32 @@ impl Checker<'_> {
             StructureVisitor { hpo: self.hpo, issues: &mut self.issues, context: &context, meta_data_inherited: container.is_some() };
         phenopacket.walk(path, &mut visitor);
         path.with_field("phenotypicFeatures", |path| self.feature_set(&phenopacket.phenotypic_features, path));
+    }
+
+    /// Each phenopacket of a Family or Cohort is an individual of its own: a second one with the
+    /// id, or the subject id, of an earlier one is an error at its own path.
+    fn unique_ids(&mut self, members: &[Member<'_>]) {
+        let (mut ids, mut subjects): (HashMap<&str, &str>, HashMap<&str, &str>) = (HashMap::new(), HashMap::new());
+        for member in members {
+            let subject = member.phenopacket.subject.as_ref().map_or("", |subject| subject.id.as_str());
+            for (id, seen, field, what) in [
+                (member.phenopacket.id.as_str(), &mut ids, "id", "the id of the phenopacket"),
+                (subject, &mut subjects, "subject.id", "the subject of the phenopacket"),
+            ] {
+                if id.is_empty() {
+                    continue;
+                }
+                match seen.get(id) {
+                    Some(first) => {
+                        let message = format!("`{id}` is also {what} at {first}");
+                        self.push(Level::Error, format!("{}.{field}", member.path), Rule::DuplicateId, message);
+                    }
+                    None => {
+                        seen.insert(id, &member.path);
+                    }
+                }
+            }
+        }
     }
 
     /// Duplicates, contradictions and redundancy among the phenotypic features.

@@ -176,6 +176,26 @@ fn each_rule_is_reported_at_its_path() {
         assert_eq!(issues(&document), expected, "case: {name}\n{:#?}", validate(&document, Hpo::embedded()));
         rules_seen.extend(expected.iter().map(|(_, rule, _)| *rule));
     }
+    // The one rule of a Family or Cohort as a whole: a second member with an earlier one's
+    // phenopacket id, or subject id.
+    let member =
+        |id: &str, subject: &str| format!(r#"{{"id": "{id}", "subject": {{"id": "{subject}"}}, "phenotypicFeatures": [{ARTHRITIS}]}}"#);
+    let cohort = format!(
+        r#"{{"id": "c", "members": [{}, {}, {}], "metaData": {{"created": "2025-06-01T00:00:00Z", "createdBy": "t", "phenopacketSchemaVersion": "2.0", "resources": {RESOURCES}}}}}"#,
+        member("p1", "s1"),
+        member("p2", "s1"),
+        member("p1", "s3"),
+    );
+    let found: Vec<String> =
+        validate_document(&Document::from_json(&cohort).unwrap(), Hpo::embedded()).iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "error [duplicate-id] $.members[1].subject.id: `s1` is also the subject of the phenopacket at $.members[0]",
+            "error [duplicate-id] $.members[2].id: `p1` is also the id of the phenopacket at $.members[0]",
+        ]
+    );
+    rules_seen.insert(Rule::DuplicateId);
     assert_eq!(rules_seen.into_iter().collect::<Vec<_>>(), Rule::ALL, "every rule has a case");
 }
 

@@ -214,7 +214,9 @@ fn read_phenopacket<'h>(
             };
             let mapped = map_phenopacket(&member.standalone(), center, &study.drugs)
                 .map_err(|problems| problems.into_iter().map(in_file).collect::<Vec<_>>())?;
-            let diagnostics = check_patient(mapped.record.patient(), study).into_iter().chain(mapped.warnings).map(in_file).collect();
+            let checked: Vec<Diagnostic> =
+                check_patient(mapped.record.patient(), study).into_iter().map(|diagnostic| mapped.finding_in_file(diagnostic)).collect();
+            let diagnostics = checked.into_iter().chain(mapped.warnings).map(in_file).collect();
             Ok(MappedFile {
                 place,
                 record: mapped.record,

@@ -40,6 +40,36 @@ pub struct Mapped {
     pub kept_verbatim: Vec<String>,
     /// Warnings about what was mapped.
     pub warnings: Vec<Diagnostic>,
+    /// Which element of the phenopacket each element of the record's lists was read from.
+    origins: Vec<Origin>,
+}
+
+/// An element of one of the record's lists (`courses[2]`) and the element of the phenopacket it
+/// was read from (`medicalActions[3]`).
+#[derive(Debug, Clone)]
+struct Origin {
+    record_list: &'static str,
+    record_index: usize,
+    file_list: &'static str,
+    file_index: usize,
+}
+
+impl Mapped {
+    /// A finding of Casebook's rules on the record, made a finding on the file: at the element
+    /// the record's element was read from (`courses[0].dose` → `medicalActions[1]`), or at no
+    /// place when the record was not read element by element (a Casebook export's own record);
+    /// the record's path is added to the message, as the file has no such field.
+    pub fn finding_in_file(&self, mut diagnostic: Diagnostic) -> Diagnostic {
+        let in_record = std::mem::take(&mut diagnostic.path);
+        if let Some(origin) = self.origins.iter().find(|origin| {
+            let element = in_record.strip_prefix(origin.record_list).and_then(|rest| rest.strip_prefix('['));
+            element.and_then(|rest| rest.split_once(']')).is_some_and(|(index, _)| index.parse() == Ok(origin.record_index))
+        }) {
+            diagnostic.path = format!("{}[{}]", origin.file_list, origin.file_index);
+        }
+        diagnostic.message = format!("{} ({in_record} of the Casebook record)", diagnostic.message);
+        diagnostic
+    }
 }
 
 /// The SHA-256 of a record in its canonical form without its source document: the fingerprint
@@ -126,12 +156,12 @@ pub fn phenopacket_to_patient(document: &Value, center: &Slug, drugs: &DrugCatal
 pub fn map_phenopacket(phenopacket: &Phenopacket, center: &Slug, drugs: &DrugCatalog) -> Result<Mapped, Vec<Diagnostic>> {
     if let Some(record) = casebook_record(phenopacket) {
         let record = EncodedRecord::new(parse_patient_json(record)?);
-        return Ok(Mapped { record, kept_verbatim: Vec::new(), warnings: Vec::new() });
+        return Ok(Mapped { record, kept_verbatim: Vec::new(), warnings: Vec::new(), origins: Vec::new() });
     }
-    let mut map = Mapper { kept: Vec::new(), warnings: Vec::new() };
+    let mut map = Mapper { kept: Vec::new(), warnings: Vec::new(), origins: Vec::new() };
     let patient = map.patient(phenopacket, center, drugs)?;
     let record = EncodedRecord::with_source_document(patient, PHENOPACKET_FORMAT, phenopacket.to_compact_json());
-    Ok(Mapped { record, kept_verbatim: map.kept, warnings: map.warnings })
+    Ok(Mapped { record, kept_verbatim: map.kept, warnings: map.warnings, origins: map.origins })
 }
 
 /// The Casebook record a Casebook export put into `metaData.externalReferences`.
@@ -143,11 +173,17 @@ fn casebook_record(phenopacket: &Phenopacket) -> Option<&str> {
 struct Mapper {
     kept: Vec<String>,
     warnings: Vec<Diagnostic>,
+    origins: Vec<Origin>,
 }
 
 impl Mapper {
     fn keep(&mut self, path: impl Into<String>) {
         self.kept.push(path.into());
+    }
+
+    /// Notes that the record's `record_list[record_index]` is read from `file_list[file_index]`.
+    fn made_from(&mut self, record_list: &'static str, record_index: usize, file_list: &'static str, file_index: usize) {
+        self.origins.push(Origin { record_list, record_index, file_list, file_index });
     }
 
     fn patient(&mut self, d: &Phenopacket, center: &Slug, drugs: &DrugCatalog) -> Result<Patient, Vec<Diagnostic>> {
@@ -269,6 +305,7 @@ impl Mapper {
             if !f.evidence.is_empty() {
                 self.keep(path(".evidence"));
             }
+            self.made_from("features", features.len(), "phenotypicFeatures", i);
             features.push(PhenotypicFeature {
                 term: code,
                 excluded: f.excluded,
@@ -329,6 +366,7 @@ impl Mapper {
                     self.keep(format!("{path}.{key}"));
                 }
             }
+            self.made_from("diagnoses", diagnoses.len(), "diseases", i);
             diagnoses.push(Diagnosis { code, date });
         }
         diagnoses
@@ -375,7 +413,10 @@ impl Mapper {
                 LabMeasurement::new(date, Analyte::parse(key).ok()?, value, unit).ok()
             })();
             match lab {
-                Some(lab) => labs.push(lab),
+                Some(lab) => {
+                    self.made_from("labs", labs.len(), "measurements", i);
+                    labs.push(lab);
+                }
                 None => self.keep(format!("$.measurements[{i}]")),
             }
         }
@@ -408,12 +449,15 @@ impl Mapper {
                         _ => None,
                     };
                     match (kind, date) {
-                        (Some(kind), Some(date)) => therapies.push(DefinitiveTherapy {
-                            id: Slug::parse("therapy id", &format!("P{}", therapies.len() + 1)).expect("a generated id is valid"),
-                            date,
-                            conditioning: None,
-                            kind,
-                        }),
+                        (Some(kind), Some(date)) => {
+                            self.made_from("definitiveTherapies", therapies.len(), "medicalActions", i);
+                            therapies.push(DefinitiveTherapy {
+                                id: Slug::parse("therapy id", &format!("P{}", therapies.len() + 1)).expect("a generated id is valid"),
+                                date,
+                                conditioning: None,
+                                kind,
+                            });
+                        }
                         _ => self.keep(path),
                     }
                     continue;
@@ -437,6 +481,7 @@ impl Mapper {
                     if treatment.dose_intervals.len() > 1 || treatment.cumulative_dose.is_some() {
                         self.keep(format!("{path}.treatment"));
                     }
+                    self.made_from("courses", courses.len(), "medicalActions", i);
                     courses.push(course);
                 }
                 None => self.keep(path),

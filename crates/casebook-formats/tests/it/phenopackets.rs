@@ -89,6 +89,14 @@ fn a_foreign_phenopacket_maps_what_it_can_and_keeps_the_rest() {
     let warning = mapped.warnings.iter().find(|w| w.rule == "adverse-events-without-grade").expect("a warning for the adverse events");
     let shown = casebook_formats::Finding::new(std::path::Path::new("was.json"), warning.clone()).to_string();
     assert!(shown.starts_with("was.json: warning at $.medicalActions[0].adverseEvents: "), "{shown}");
+    // Casebook's rules speak of the record; on the file, a finding is at the element the record's
+    // element was read from: the anakinra course is the first medical action.
+    let checked = casebook_domain::check::check_patient(patient, &folder.study);
+    let dose = checked.into_iter().find(|d| d.rule == "dose-needs-weight").expect("the dose in mg/kg needs a weight");
+    assert_eq!(dose.path, "courses[0].dose");
+    let on_file = mapped.finding_in_file(dose);
+    assert_eq!(on_file.path, "medicalActions[0]");
+    assert!(on_file.message.ends_with(" (courses[0].dose of the Casebook record)"), "{}", on_file.message);
     // The unchanged record exports its original document.
     let source = patient.source_document.as_ref().unwrap();
     assert_eq!(source.record_fingerprint, record_fingerprint(patient));

@@ -223,6 +223,9 @@ fn written_to(out: &Path) -> String {
     std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf()).display().to_string()
 }
 
+/// Up to how many warnings an import of phenopackets prints one by one, rather than counted by rule.
+const WARNINGS_SHOWN_WHOLE: usize = 20;
+
 /// Imports phenopackets into a study that is already in the registry.
 async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&str>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
     // The release takes a core for a few milliseconds to load, and listing a folder of files some
@@ -307,12 +310,22 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
             println!("  {place}: {count}");
         }
     }
-    if warnings > 0 {
+    // A few warnings are read one by one; the thousand of a published collection, by rule.
+    let shown_whole = import.findings.iter().filter(|f| f.diagnostic.level == Level::Warning && f.diagnostic.rule != CONTAINER_NOT_KEPT);
+    if (1..=WARNINGS_SHOWN_WHOLE).contains(&warnings) {
+        println!("Warnings:");
+        for finding in shown_whole {
+            println!("  {finding}");
+        }
+    } else if warnings > 0 {
         let mut by_rule: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
         for finding in import.findings.iter().filter(|f| f.diagnostic.level == Level::Warning) {
             *by_rule.entry(finding.diagnostic.rule.as_str()).or_default() += 1;
         }
-        println!("Warnings by rule (run `casebook validate {}` for each one with its file and place):", path.display());
+        println!(
+            "Warnings by rule (`casebook validate {}` shows those of the phenopacket rules, each with its file and place):",
+            path.display()
+        );
         for (rule, count) in by_rule {
             println!("  {rule}: {count}");
         }

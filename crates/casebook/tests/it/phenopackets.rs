@@ -137,6 +137,9 @@ fn a_family_file_imports_its_proband_and_relatives_and_says_what_of_the_family_i
         said.contains("Not kept: ") && said.contains("family.json: a Family of 3 phenopacket(s)") && said.contains("`pedigree`"),
         "{said}"
     );
+    // Its few warnings are shown one by one, at their places in the file.
+    assert!(said.contains("Warnings:\n"), "{said}");
+    assert!(said.contains("family.json: warning at $.proband.phenotypicFeatures[2].type.label: "), "{said}");
     let output = casebook(&["studies", "--database", &url]);
     assert!(stdout(&output).contains("10 patients"), "the reference study's 7 and the family's 3: {}", stdout(&output));
 }

@@ -311,10 +311,10 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
         }
     }
     // A few warnings are read one by one; the thousand of a published collection, by rule.
-    let shown_whole = import.findings.iter().filter(|f| f.diagnostic.level == Level::Warning && f.diagnostic.rule != CONTAINER_NOT_KEPT);
     if (1..=WARNINGS_SHOWN_WHOLE).contains(&warnings) {
         println!("Warnings:");
-        for finding in shown_whole {
+        // The container's own warning was said in full above.
+        for finding in import.findings.iter().filter(|f| f.diagnostic.level == Level::Warning && f.diagnostic.rule != CONTAINER_NOT_KEPT) {
             println!("  {finding}");
         }
     } else if warnings > 0 {

@@ -212,11 +212,11 @@ fn read_phenopacket<'h>(
                 diagnostic.path.insert_str(0, &place);
                 diagnostic
             };
-            let mapped = map_phenopacket(&member.standalone(), center, &study.drugs)
+            let mut mapped = map_phenopacket(&member.standalone(), center, &study.drugs)
                 .map_err(|problems| problems.into_iter().map(in_file).collect::<Vec<_>>())?;
-            let checked: Vec<Diagnostic> =
-                check_patient(mapped.record.patient(), study).into_iter().map(|diagnostic| mapped.finding_in_file(diagnostic)).collect();
-            let diagnostics = checked.into_iter().chain(mapped.warnings).map(in_file).collect();
+            let warnings = std::mem::take(&mut mapped.warnings);
+            let checked = check_patient(mapped.record.patient(), study).into_iter().map(|diagnostic| mapped.finding_in_file(diagnostic));
+            let diagnostics = checked.chain(warnings).map(in_file).collect();
             Ok(MappedFile {
                 place,
                 record: mapped.record,

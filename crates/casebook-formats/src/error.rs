@@ -20,20 +20,27 @@ impl Finding {
     pub fn is_error(&self) -> bool {
         self.diagnostic.level == Level::Error
     }
+
+    /// Where in the file: a value of a JSON file by its JSON path (`$.courses[0].start`), a line
+    /// or a TOML key as it is; empty for the file as a whole.
+    pub fn place(&self) -> String {
+        let path = &self.diagnostic.path;
+        let is_json_value = !path.starts_with("line ") && self.file.extension().is_some_and(|ext| ext == "json");
+        match (path.is_empty(), is_json_value) {
+            (true, _) => String::new(),
+            (false, true) => format!("$.{path}"),
+            (false, false) => path.clone(),
+        }
+    }
 }
 
 impl fmt::Display for Finding {
     /// `patients/P1.json: error at $.courses[0].start: ... [rule]`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let d = &self.diagnostic;
-        // JSON values are named by their JSON path; lines and TOML keys as they are.
-        let is_json_value = !d.path.starts_with("line ") && self.file.extension().is_some_and(|ext| ext == "json");
-        let place = match (d.path.is_empty(), is_json_value) {
-            (true, _) => String::new(),
-            (false, true) => format!(" at $.{}", d.path),
-            (false, false) => format!(" at {}", d.path),
-        };
-        write!(f, "{}: {}{}: {} [{}", self.file.display(), d.level, place, d.message, d.rule)?;
+        let place = self.place();
+        let at = if place.is_empty() { "" } else { " at " };
+        write!(f, "{}: {}{at}{place}: {} [{}", self.file.display(), d.level, d.message, d.rule)?;
         if let Some(source) = &d.source {
             write!(f, "; {source}")?;
         }

@@ -13,6 +13,7 @@
 //! println!("{} patients", folder.patients.len());
 //! ```
 
+pub mod csv;
 pub mod error;
 pub mod native;
 pub mod output;

@@ -1,16 +1,8 @@
 //! Tables and statistics as CSV (RFC 4180: comma separated, fields quoted when needed).
 
+use casebook_formats::csv::line;
+
 use crate::model::{Report, Table};
-
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
-}
-
-fn line(fields: impl IntoIterator<Item = String>) -> String {
-    let mut out = fields.into_iter().map(|f| field(&f)).collect::<Vec<_>>().join(",");
-    out.push_str("\r\n");
-    out
-}
 
 /// A table as CSV: a `level` column for indentation, then the table's columns.
 pub fn table_csv(table: &Table) -> String {
@@ -68,17 +60,4 @@ pub fn statistics_csv(report: &Report) -> String {
 fn patients_field(patients: &[String]) -> String {
     let joined = patients.join(" ");
     if joined.len() <= 32_000 { joined } else { format!("({} patients; all named in report.json)", patients.len()) }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_with_commas_quotes_or_newlines_are_quoted() {
-        assert_eq!(field("plain"), "plain");
-        assert_eq!(field("a, b"), "\"a, b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("two\nlines"), "\"two\nlines\"");
-    }
 }

@@ -35,7 +35,8 @@ pub enum Command {
     /// Import a study folder, or phenopackets (a file, a folder or a zip), into the registry, all or nothing
     #[command(
         after_help = "Examples:\n  casebook import studies/was-anti-il1\n  casebook import my-study --database postgres://postgres@127.0.0.1/casebook\n  \
-casebook import cases.zip --study was-anti-il1 --center IT1\n\n\
+casebook import cases.zip --study was-anti-il1 --center IT1\n  \
+casebook import phenopacket-store/ --study rare --findings-csv findings.csv   (every warning in a spreadsheet)\n\n\
 Every file is checked first; if any has an error, all problems are listed with their file and JSON path and nothing is stored. \
 Phenopackets go into a study already in the registry, at the center given; what a Casebook record cannot hold is kept verbatim \
 with it and listed, so that exporting the unchanged record gives the phenopacket back. A Family's proband and relatives, and a \
@@ -51,6 +52,10 @@ named."
         /// For phenopackets: the center the patients belong to
         #[arg(long)]
         center: Option<String>,
+        /// Also write every error, warning and note, with its file and place, to this CSV file
+        /// (a row each, for a spreadsheet), whether or not the import goes ahead
+        #[arg(long, value_name = "FILE")]
+        findings_csv: Option<PathBuf>,
         #[command(flatten)]
         database: DatabaseArgs,
     },
@@ -80,7 +85,8 @@ casebook export --out exported/was-anti-il1 --replace   (again, replacing that e
     /// Run every rule over a study folder, phenopackets or a stored study and print errors and warnings
     #[command(
         after_help = "Examples:\n  casebook validate studies/was-anti-il1\n  casebook validate --study was-anti-il1\n  casebook validate case.json\n  \
-casebook validate phenopacket-store/          (every .json file under the folder)\n  casebook validate cases.zip\n\n\
+casebook validate phenopacket-store/          (every .json file under the folder)\n  casebook validate cases.zip\n  \
+casebook validate cases.zip --findings-csv findings.csv   (and each finding as a row of a CSV file)\n\n\
 Exit code 0: no errors (warnings may be printed); 1: errors found; 2: the check could not run."
     )]
     Validate {
@@ -90,6 +96,10 @@ Exit code 0: no errors (warnings may be printed); 1: errors found; 2: the check 
         /// A study in the registry
         #[arg(long, conflicts_with = "path")]
         study: Option<String>,
+        /// With PATH: also write every error, warning and note, with its file and place, to this
+        /// CSV file (a row each, for a spreadsheet)
+        #[arg(long, value_name = "FILE", requires = "path", conflicts_with = "study")]
+        findings_csv: Option<PathBuf>,
         #[command(flatten)]
         database: DatabaseArgs,
     },

@@ -8,7 +8,8 @@ use casebook_domain::check::{Level, check_patient};
 use casebook_domain::patient::Slug;
 use casebook_domain::rules::zhu::{Eczema, ImmunodeficiencyLab, Infections, Thrombocytopenia, ZhuInputs, ZhuSettings, compute_zhu_score};
 use casebook_domain::summary::summarize;
-use casebook_formats::native::folder::{STUDY_FILE, read_study_folder_reporting, write_study_folder};
+use casebook_formats::csv::findings_csv;
+use casebook_formats::native::folder::{STUDY_FILE, StudyFolder, read_study_folder_reporting, write_study_folder};
 use casebook_formats::output::{self, FolderExport};
 use casebook_formats::phenopacket::files::{CONTAINER_NOT_KEPT, PhenopacketInputs, stream_phenopackets, write_phenopackets};
 use casebook_formats::{Finding, FormatError};
@@ -34,14 +35,18 @@ const PASSWORD_VARIABLE: &str = "CASEBOOK_PASSWORD";
 
 pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
-        Command::Import { path, study: None, center: None, database } if path.join(STUDY_FILE).is_file() => import(&path, &database).await,
-        Command::Import { path, study, center, database } => {
-            import_phenopackets(&path, study.as_deref(), center.as_deref(), &database).await
+        Command::Import { path, study: None, center: None, findings_csv, database } if path.join(STUDY_FILE).is_file() => {
+            import(&path, findings_csv.as_deref(), &database).await
+        }
+        Command::Import { path, study, center, findings_csv, database } => {
+            import_phenopackets(&path, study.as_deref(), center.as_deref(), findings_csv.as_deref(), &database).await
         }
         Command::Export { study, format, out, replace, database } => export(study.as_deref(), &format, &out, replace, &database).await,
-        Command::Validate { path: Some(path), .. } if path.join(STUDY_FILE).is_file() => validate_folder(&path),
-        Command::Validate { path: Some(path), .. } => validate_phenopackets(&path),
-        Command::Validate { path: None, study, database } => validate_stored(study.as_deref(), &database).await,
+        Command::Validate { path: Some(path), findings_csv, .. } if path.join(STUDY_FILE).is_file() => {
+            validate_folder(&path, findings_csv.as_deref())
+        }
+        Command::Validate { path: Some(path), findings_csv, .. } => validate_phenopackets(&path, findings_csv.as_deref()),
+        Command::Validate { path: None, study, database, .. } => validate_stored(study.as_deref(), &database).await,
         Command::Report { verify: Some(dir), database, .. } => verify_report(&dir, &database).await,
         Command::Report { study, out: Some(out), database, .. } => report(study.as_deref(), &out, &database).await,
         Command::Report { .. } => bail!("give --out DIR to write a report, or --verify DIR to check one"),
@@ -132,10 +137,31 @@ fn print_findings(findings: &[Finding]) -> usize {
     findings.iter().filter(|finding| finding.is_error()).count()
 }
 
-async fn import(path: &Path, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+/// Writes every finding to `csv` as a row (`--findings-csv`), when asked, and says so.
+fn write_findings_csv(csv: Option<&Path>, findings: &[Finding]) -> anyhow::Result<()> {
+    let Some(csv) = csv else { return Ok(()) };
+    output::write_file(csv, "findings.csv", |target| {
+        std::fs::write(target, findings_csv(findings)).map_err(|source| FormatError::Io { path: target.to_path_buf(), source })
+    })?;
+    println!("{} finding(s) written to {}", findings.len(), csv.display());
+    Ok(())
+}
+
+/// [`write_findings_csv`] for a study folder read, refused or not; nothing when the folder could
+/// not be read at all (that error is said instead).
+fn write_folder_findings_csv(csv: Option<&Path>, read: &Result<StudyFolder, FormatError>) -> anyhow::Result<()> {
+    match read {
+        Ok(folder) => write_findings_csv(csv, &folder.findings),
+        Err(FormatError::Invalid { findings }) => write_findings_csv(csv, findings),
+        Err(_) => Ok(()),
+    }
+}
+
+async fn import(path: &Path, findings_csv: Option<&Path>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
     let bar = progress_bar("Checking");
     let read = read_study_folder_reporting(path, &mut advance(&bar));
     bar.finish_and_clear();
+    write_folder_findings_csv(findings_csv, &read)?;
     let folder = match read {
         Ok(folder) => folder,
         Err(FormatError::Invalid { findings }) => {
@@ -227,7 +253,13 @@ fn written_to(out: &Path) -> String {
 const WARNINGS_SHOWN_WHOLE: usize = 20;
 
 /// Imports phenopackets into a study that is already in the registry.
-async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&str>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+async fn import_phenopackets(
+    path: &Path,
+    study: Option<&str>,
+    center: Option<&str>,
+    findings_csv: Option<&Path>,
+    database: &DatabaseArgs,
+) -> anyhow::Result<Outcome> {
     // The release takes a core for a few milliseconds to load, and listing a folder of files some
     // more: both go on while the registry opens, and the release while the first files are parsed.
     std::thread::spawn(Hpo::embedded);
@@ -276,12 +308,14 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
     let import = match read {
         Ok(import) => import,
         Err(FormatError::Invalid { findings }) => {
+            write_findings_csv(findings_csv, &findings)?;
             let errors = print_findings(&findings);
             eprintln!("{errors} error(s) in {}; nothing was imported", path.display());
             return Ok(Outcome::ValidationErrors);
         }
         Err(other) => return Err(other.into()),
     };
+    write_findings_csv(findings_csv, &import.findings)?;
     let summary = stored
         .with_context(|| format!("importing {}", path.display()))?
         .context("the import stopped before every patient was stored; nothing was imported")?;
@@ -322,10 +356,8 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
         for finding in import.findings.iter().filter(|f| f.diagnostic.level == Level::Warning) {
             *by_rule.entry(finding.diagnostic.rule.as_str()).or_default() += 1;
         }
-        println!(
-            "Warnings by rule (`casebook validate {}` shows those of the phenopacket rules, each with its file and place):",
-            path.display()
-        );
+        let listed = if findings_csv.is_some() { "each is in the CSV file" } else { "--findings-csv FILE lists each" };
+        println!("Warnings by rule ({listed}, with its file and place):");
         for (rule, count) in by_rule {
             println!("  {rule}: {count}");
         }
@@ -334,10 +366,11 @@ async fn import_phenopackets(path: &Path, study: Option<&str>, center: Option<&s
 }
 
 /// Checks phenopackets: the schema, then phenopacket-tools' rules against the vendored HPO.
-fn validate_phenopackets(path: &Path) -> anyhow::Result<Outcome> {
+fn validate_phenopackets(path: &Path, findings_csv: Option<&Path>) -> anyhow::Result<Outcome> {
     let bar = progress_bar("Checking");
     let report = casebook_formats::phenopacket::files::validate_phenopackets(path, Hpo::embedded(), &mut advance(&bar))?;
     bar.finish_and_clear();
+    write_findings_csv(findings_csv, &report.findings)?;
     print_findings(&report.findings);
     let errors = report.findings.iter().filter(|f| f.is_error()).count();
     println!("{}: {} phenopacket file(s), {errors} error(s), {} warning(s)", path.display(), report.files, report.findings.len() - errors);
@@ -361,8 +394,10 @@ fn now_rfc3339() -> String {
     format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
 }
 
-fn validate_folder(path: &Path) -> anyhow::Result<Outcome> {
-    match read_study_folder_reporting(path, &mut |_, _| {}) {
+fn validate_folder(path: &Path, findings_csv: Option<&Path>) -> anyhow::Result<Outcome> {
+    let read = read_study_folder_reporting(path, &mut |_, _| {});
+    write_folder_findings_csv(findings_csv, &read)?;
+    match read {
         Ok(folder) => {
             print_findings(&folder.findings);
             println!("{}: {} patients, no errors, {} warning(s) or note(s)", path.display(), folder.patients.len(), folder.findings.len());

@@ -1,6 +1,6 @@
 //! Help, the Zhu calculator, validation and the demo.
 
-use crate::{casebook, reference_study, registry_with_reference_study, stderr, stdout};
+use crate::{casebook, csv_rows, reference_study, registry_with_reference_study, stderr, stdout};
 
 #[test]
 fn help_shows_examples_for_every_command() {
@@ -61,6 +61,26 @@ fn the_reference_study_validates_without_errors() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("7 patients, no errors"), "{}", stdout(&output));
     assert!(!stderr(&output).contains("error"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_study_folder_import_writes_its_notes_to_a_csv_file_a_row_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
+    let csv = dir.path().join("checks/findings.csv");
+    let output = casebook(&["import", reference_study().to_str().unwrap(), "--findings-csv", csv.to_str().unwrap(), "--database", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stdout(&output);
+    let notes: usize = said.split(" note(s)").next().and_then(|start| start.rsplit(' ').next()).unwrap().parse().unwrap();
+    let rows = csv_rows(&std::fs::read_to_string(&csv).unwrap());
+    assert_eq!(rows.len() - 1, notes, "a row for each note of the summary: {said}");
+    assert!(notes > 0, "{said}");
+    for row in &rows[1..] {
+        assert_eq!(row[2], "note", "{row:?}");
+        assert!(std::path::Path::new(&row[0]).starts_with(reference_study().join("patients")), "{row:?}");
+        assert!(row[1].starts_with("$."), "{row:?}");
+        assert!(!row[5].is_empty(), "each rule's source: {row:?}");
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::{casebook, reference_study, registry_with_reference_study, stderr, stdout};
+use crate::{casebook, csv_rows, reference_study, registry_with_reference_study, stderr, stdout};
 
 fn shared() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
@@ -175,6 +175,85 @@ fn a_bad_file_after_hundreds_of_good_ones_leaves_the_registry_as_it_was() {
     assert!(stdout(&output).contains("600 phenopacket file(s)"), "{}", stdout(&output));
 }
 
+/// The counts under "Warnings by rule" of an import's summary.
+fn warnings_by_rule(said: &str) -> std::collections::BTreeMap<String, usize> {
+    let counts = said.split_once("Warnings by rule").expect("warnings counted by rule").1;
+    counts
+        .lines()
+        .skip(1)
+        .map_while(|line| line.strip_prefix("  ")?.split_once(": "))
+        .map(|(rule, count)| (rule.to_string(), count.parse().unwrap()))
+        .collect()
+}
+
+#[test]
+fn an_import_with_many_warnings_lists_each_in_a_csv_file_with_its_file_and_place() {
+    let (dir, url) = registry_with_reference_study();
+    let folder = dir.path().join("store-part");
+    std::fs::create_dir(&folder).unwrap();
+    let mut files = walk_json(&shared().join("data/phenopacket-store"));
+    files.sort();
+    // Every tenth of the published cases: 151 files, with warnings of several rules.
+    let chosen: Vec<_> = files.iter().step_by(10).collect();
+    for (index, file) in chosen.iter().enumerate() {
+        std::fs::copy(file, folder.join(format!("{index:03}.json"))).unwrap();
+    }
+    let csv = dir.path().join("findings.csv");
+    let import = |csv: &Path| {
+        casebook(&[
+            "import",
+            folder.to_str().unwrap(),
+            "--study",
+            "was-anti-il1",
+            "--center",
+            "IT1",
+            "--findings-csv",
+            csv.to_str().unwrap(),
+            "--database",
+            &url,
+        ])
+    };
+    let output = import(&csv);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stdout(&output);
+    assert!(said.contains("Warnings by rule (each is in the CSV file, with its file and place):"), "{said}");
+    let counted = warnings_by_rule(&said);
+    assert!(counted.values().sum::<usize>() > 20, "enough warnings to be counted rather than shown: {said}");
+
+    let rows = csv_rows(&std::fs::read_to_string(&csv).unwrap());
+    assert_eq!(rows[0], ["file", "place", "level", "rule", "message", "source"]);
+    let mut listed = std::collections::BTreeMap::new();
+    for row in &rows[1..] {
+        assert_eq!(row.len(), 6, "{row:?}");
+        let file = Path::new(&row[0]);
+        assert!(file.starts_with(&folder) && file.is_file(), "a row names one of the files imported: {row:?}");
+        assert!(row[1].is_empty() || row[1].starts_with("$."), "a place is a JSON path: {row:?}");
+        assert!(!row[4].is_empty(), "{row:?}");
+        if row[2] == "warning" {
+            *listed.entry(row[3].clone()).or_insert(0) += 1;
+        }
+    }
+    assert_eq!(listed, counted, "the CSV lists each warning the summary counts");
+    assert!(said.contains(&format!("{} finding(s) written to {}", rows.len() - 1, csv.display())), "{said}");
+
+    // A refused import lists its errors there too, and stores nothing.
+    let text = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    std::fs::write(folder.join("999-broken.json"), text.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1)).unwrap();
+    let refused_csv = dir.path().join("refused.csv");
+    let output = import(&refused_csv);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let rows = csv_rows(&std::fs::read_to_string(&refused_csv).unwrap());
+    let errors: Vec<&Vec<String>> = rows.iter().filter(|row| row[2] == "error").collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        errors[0][..4],
+        [folder.join("999-broken.json").display().to_string(), "$.subject.sex".into(), "error".into(), "invalid-phenopacket".into()]
+    );
+    let studies = stdout(&casebook(&["studies", "--database", &url]));
+    let patients = format!("{} patients", 7 + chosen.len());
+    assert!(studies.contains(&patients), "the 7 of the reference study and those of the first import: {studies}");
+}
+
 fn walk_json(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -222,4 +301,14 @@ fn a_folder_of_phenopackets_validates_with_its_errors_named() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stdout(&output).contains("2 phenopacket file(s), 1 error(s)"), "{}", stdout(&output));
     assert!(stderr(&output).contains("b.json: error at $.subject.sex"), "{}", stderr(&output));
+
+    // The same findings, a row each, for a spreadsheet; written beside the folder checked.
+    let csv = dir.path().with_extension("csv");
+    let output = casebook(&["validate", dir.path().to_str().unwrap(), "--findings-csv", csv.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let rows = csv_rows(&std::fs::read_to_string(&csv).unwrap());
+    let printed = stderr(&output).lines().filter(|line| line.contains(".json: ")).count();
+    assert_eq!(rows.len() - 1, printed, "a row for each finding printed: {rows:?}");
+    assert!(rows.iter().any(|row| row[0].ends_with("b.json") && row[1] == "$.subject.sex" && row[2] == "error"), "{rows:?}");
+    std::fs::remove_file(&csv).unwrap();
 }

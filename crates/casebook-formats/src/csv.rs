@@ -1,0 +1,83 @@
+//! CSV as spreadsheets read it (RFC 4180: comma separated, lines ended by CRLF, a field quoted
+//! when it holds a comma, a quote or a line end), and the findings of a check as such a file.
+
+use crate::error::Finding;
+
+/// A field, quoted when it needs to be.
+pub fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
+}
+
+/// A line of fields, with its CRLF.
+pub fn line<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> String {
+    let mut out = fields.into_iter().map(|f| field(f.as_ref())).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    out
+}
+
+/// Every finding, one per row in the order given, under a header: `file`, `place` (as printed:
+/// `$.path` in a JSON file, `line 3` or a TOML key elsewhere, empty for the file as a whole),
+/// `level`, `rule`, `message` and `source` (the label or paper a clinical rule comes from).
+///
+/// No field starts with a character a spreadsheet reads as a formula (`=`, `+`, `-`, `@`) unless
+/// the file's own name does: places, levels, rules and sources are Casebook's own words, and
+/// every message starts with Casebook's words or a quoted value.
+pub fn findings_csv(findings: &[Finding]) -> String {
+    let mut out = line(["file", "place", "level", "rule", "message", "source"]);
+    for finding in findings {
+        let d = &finding.diagnostic;
+        let file = finding.file.display().to_string();
+        let level = d.level.to_string();
+        out.push_str(&line([&file, &finding.place(), &level, &d.rule, &d.message, d.source.as_deref().unwrap_or("")]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use casebook_domain::check::{Diagnostic, Level};
+
+    use super::*;
+
+    #[test]
+    fn fields_with_commas_quotes_or_newlines_are_quoted() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a, b"), "\"a, b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn each_finding_is_a_row_with_its_place_as_printed() {
+        let diagnostic = |level, path: &str, rule: &str, message: &str, source: Option<&str>| Diagnostic {
+            level,
+            path: path.into(),
+            rule: rule.into(),
+            message: message.into(),
+            source: source.map(Into::into),
+        };
+        let findings = [
+            Finding::new(
+                Path::new("cases/P1.json"),
+                diagnostic(
+                    Level::Warning,
+                    "phenotypicFeatures[2].type.label",
+                    "hpo-label-mismatch",
+                    "the label `Fever, high` differs",
+                    None,
+                ),
+            ),
+            Finding::new(Path::new("study.toml"), diagnostic(Level::Error, "line 3", "invalid-toml", "expected \"=\"", None)),
+            Finding::new(Path::new("cases/P2.json"), diagnostic(Level::Note, "", "dose", "2 mg/kg/day", Some("Kineret label"))),
+        ];
+        assert_eq!(
+            findings_csv(&findings),
+            "file,place,level,rule,message,source\r\n\
+             cases/P1.json,$.phenotypicFeatures[2].type.label,warning,hpo-label-mismatch,\"the label `Fever, high` differs\",\r\n\
+             study.toml,line 3,error,invalid-toml,\"expected \"\"=\"\"\",\r\n\
+             cases/P2.json,,note,dose,2 mg/kg/day,Kineret label\r\n"
+        );
+    }
+}

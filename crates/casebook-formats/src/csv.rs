@@ -1,6 +1,9 @@
 //! CSV as spreadsheets read it (RFC 4180: comma separated, lines ended by CRLF, a field quoted
 //! when it holds a comma, a quote or a line end), and the findings of a check as such a file.
 
+use casebook_domain::check::Diagnostic;
+use casebook_domain::patient::Patient;
+
 use crate::error::Finding;
 
 /// A field, quoted when it needs to be.
@@ -25,19 +28,33 @@ pub fn line<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> String {
 pub fn findings_csv(findings: &[Finding]) -> String {
     let mut out = line(["file", "place", "level", "rule", "message", "source"]);
     for finding in findings {
-        let d = &finding.diagnostic;
-        let file = finding.file.display().to_string();
-        let level = d.level.to_string();
-        out.push_str(&line([&file, &finding.place(), &level, &d.rule, &d.message, d.source.as_deref().unwrap_or("")]));
+        out.push_str(&diagnostic_line([finding.file.display().to_string()], finding.place(), &finding.diagnostic));
     }
     out
+}
+
+/// The findings of stored records, one per row in the order given, under a header: `patient`
+/// (the pseudonym), `center`, `place` (`$.path` in the record), then as [`findings_csv`].
+pub fn record_findings_csv<'a>(findings: impl IntoIterator<Item = (&'a Patient, &'a Diagnostic)>) -> String {
+    let mut out = line(["patient", "center", "place", "level", "rule", "message", "source"]);
+    for (patient, diagnostic) in findings {
+        let place = if diagnostic.path.is_empty() { String::new() } else { format!("$.{}", diagnostic.path) };
+        out.push_str(&diagnostic_line([patient.pseudonym.as_str(), patient.center.as_str()], place, diagnostic));
+    }
+    out
+}
+
+/// A row: where the finding is (`first`, then its place), then its level, rule, message, source.
+fn diagnostic_line<S: AsRef<str>>(first: impl IntoIterator<Item = S>, place: String, d: &Diagnostic) -> String {
+    let rest = [place, d.level.to_string(), d.rule.clone(), d.message.clone(), d.source.clone().unwrap_or_default()];
+    line(first.into_iter().map(|field| field.as_ref().to_string()).chain(rest))
 }
 
 #[cfg(test)]
 mod tests {
     use std::path::Path;
 
-    use casebook_domain::check::{Diagnostic, Level};
+    use casebook_domain::check::Level;
 
     use super::*;
 

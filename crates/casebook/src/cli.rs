@@ -86,7 +86,8 @@ casebook export --out exported/was-anti-il1 --replace   (again, replacing that e
     #[command(
         after_help = "Examples:\n  casebook validate studies/was-anti-il1\n  casebook validate --study was-anti-il1\n  casebook validate case.json\n  \
 casebook validate phenopacket-store/          (every .json file under the folder)\n  casebook validate cases.zip\n  \
-casebook validate cases.zip --findings-csv findings.csv   (and each finding as a row of a CSV file)\n\n\
+casebook validate cases.zip --findings-csv findings.csv   (and each finding as a row of a CSV file)\n  \
+casebook validate --study was-anti-il1 --findings-csv queries.csv   (the pooled registry's, by patient and center)\n\n\
 Exit code 0: no errors (warnings may be printed); 1: errors found; 2: the check could not run."
     )]
     Validate {
@@ -96,9 +97,10 @@ Exit code 0: no errors (warnings may be printed); 1: errors found; 2: the check 
         /// A study in the registry
         #[arg(long, conflicts_with = "path")]
         study: Option<String>,
-        /// With PATH: also write every error, warning and note, with its file and place, to this
-        /// CSV file (a row each, for a spreadsheet)
-        #[arg(long, value_name = "FILE", requires = "path", conflicts_with = "study")]
+        /// Also write every error, warning and note to this CSV file (a row each, for a
+        /// spreadsheet), with its file and place, or for a stored study its patient, center and
+        /// place
+        #[arg(long, value_name = "FILE")]
         findings_csv: Option<PathBuf>,
         #[command(flatten)]
         database: DatabaseArgs,

@@ -4,11 +4,11 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use casebook_domain::check::{Level, check_patient};
-use casebook_domain::patient::Slug;
+use casebook_domain::check::{Diagnostic, Level, check_patient};
+use casebook_domain::patient::{Patient, Slug};
 use casebook_domain::rules::zhu::{Eczema, ImmunodeficiencyLab, Infections, Thrombocytopenia, ZhuInputs, ZhuSettings, compute_zhu_score};
 use casebook_domain::summary::summarize;
-use casebook_formats::csv::findings_csv;
+use casebook_formats::csv::{findings_csv, record_findings_csv};
 use casebook_formats::native::folder::{STUDY_FILE, StudyFolder, read_study_folder_reporting, write_study_folder};
 use casebook_formats::output::{self, FolderExport};
 use casebook_formats::phenopacket::files::{CONTAINER_NOT_KEPT, PhenopacketInputs, stream_phenopackets, write_phenopackets};
@@ -46,7 +46,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<Outcome> {
             validate_folder(&path, findings_csv.as_deref())
         }
         Command::Validate { path: Some(path), findings_csv, .. } => validate_phenopackets(&path, findings_csv.as_deref()),
-        Command::Validate { path: None, study, database, .. } => validate_stored(study.as_deref(), &database).await,
+        Command::Validate { path: None, study, findings_csv, database } => {
+            validate_stored(study.as_deref(), findings_csv.as_deref(), &database).await
+        }
         Command::Report { verify: Some(dir), database, .. } => verify_report(&dir, &database).await,
         Command::Report { study, out: Some(out), database, .. } => report(study.as_deref(), &out, &database).await,
         Command::Report { .. } => bail!("give --out DIR to write a report, or --verify DIR to check one"),
@@ -140,10 +142,16 @@ fn print_findings(findings: &[Finding]) -> usize {
 /// Writes every finding to `csv` as a row (`--findings-csv`), when asked, and says so.
 fn write_findings_csv(csv: Option<&Path>, findings: &[Finding]) -> anyhow::Result<()> {
     let Some(csv) = csv else { return Ok(()) };
-    output::write_file(csv, "findings.csv", |target| {
-        std::fs::write(target, findings_csv(findings)).map_err(|source| FormatError::Io { path: target.to_path_buf(), source })
-    })?;
+    write_csv(csv, &findings_csv(findings))?;
     println!("{} finding(s) written to {}", findings.len(), csv.display());
+    Ok(())
+}
+
+/// Puts a CSV text at `csv` whole ([`output::write_file`]).
+fn write_csv(csv: &Path, text: &str) -> anyhow::Result<()> {
+    output::write_file(csv, "findings.csv", |target| {
+        std::fs::write(target, text).map_err(|source| FormatError::Io { path: target.to_path_buf(), source })
+    })?;
     Ok(())
 }
 
@@ -412,25 +420,26 @@ fn validate_folder(path: &Path, findings_csv: Option<&Path>) -> anyhow::Result<O
     }
 }
 
-async fn validate_stored(study: Option<&str>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
+async fn validate_stored(study: Option<&str>, findings_csv: Option<&Path>, database: &DatabaseArgs) -> anyhow::Result<Outcome> {
     let store = open(database).await?;
     let study_id = resolve_study(&store, study).await?;
     let study = store.load_study(&study_id).await?;
     let patients = store.load_patients(&study_id).await?;
     store.close().await;
-    let mut errors = 0;
-    let mut others = 0;
-    for patient in &patients {
-        for diagnostic in check_patient(patient, &study) {
-            eprintln!("{}: {diagnostic}", patient.pseudonym);
-            if diagnostic.level == Level::Error {
-                errors += 1;
-            } else {
-                others += 1;
-            }
-        }
+    let findings: Vec<(&Patient, Diagnostic)> = patients
+        .iter()
+        .flat_map(|patient| check_patient(patient, &study).into_iter().map(move |diagnostic| (patient, diagnostic)))
+        .collect();
+    for (patient, diagnostic) in &findings {
+        eprintln!("{}: {diagnostic}", patient.pseudonym);
     }
-    println!("study {}: {} patients, {errors} error(s), {others} warning(s) or note(s)", study.id, patients.len());
+    let errors = findings.iter().filter(|(_, diagnostic)| diagnostic.level == Level::Error).count();
+    if let Some(csv) = findings_csv {
+        let text = record_findings_csv(findings.iter().map(|(patient, diagnostic)| (*patient, diagnostic)));
+        write_csv(csv, &text)?;
+        println!("{} finding(s) written to {}", findings.len(), csv.display());
+    }
+    println!("study {}: {} patients, {errors} error(s), {} warning(s) or note(s)", study.id, patients.len(), findings.len() - errors);
     Ok(if errors > 0 { Outcome::ValidationErrors } else { Outcome::Success })
 }
 

@@ -64,7 +64,7 @@ fn the_reference_study_validates_without_errors() {
 }
 
 #[test]
-fn a_study_folder_import_writes_its_notes_to_a_csv_file_a_row_each() {
+fn a_study_folder_import_and_the_stored_study_write_their_findings_to_a_csv_file_a_row_each() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("registry.db").display());
     let csv = dir.path().join("checks/findings.csv");
@@ -80,6 +80,24 @@ fn a_study_folder_import_writes_its_notes_to_a_csv_file_a_row_each() {
         assert!(std::path::Path::new(&row[0]).starts_with(reference_study().join("patients")), "{row:?}");
         assert!(row[1].starts_with("$."), "{row:?}");
         assert!(!row[5].is_empty(), "each rule's source: {row:?}");
+    }
+
+    // The stored study gives the same findings, by patient and center.
+    let stored_csv = dir.path().join("stored.csv");
+    let output = casebook(&["validate", "--study", "was-anti-il1", "--findings-csv", stored_csv.to_str().unwrap(), "--database", &url]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stored = csv_rows(&std::fs::read_to_string(&stored_csv).unwrap());
+    assert_eq!(stored[0], ["patient", "center", "place", "level", "rule", "message", "source"]);
+    let key = |patient: &str, place: &str, rule: &str| format!("{patient} {place} {rule}");
+    let mut from_files: Vec<String> =
+        rows[1..].iter().map(|row| key(std::path::Path::new(&row[0]).file_stem().unwrap().to_str().unwrap(), &row[1], &row[3])).collect();
+    let mut from_registry: Vec<String> = stored[1..].iter().map(|row| key(&row[0], &row[2], &row[4])).collect();
+    from_files.sort();
+    from_registry.sort();
+    assert_eq!(from_registry, from_files);
+    for row in &stored[1..] {
+        let center = row[0].strip_prefix("WAS-").and_then(|rest| rest.split('-').next()).unwrap();
+        assert_eq!(row[1], center, "the patient's center: {row:?}");
     }
 }
 

@@ -403,4 +403,161 @@ mod tests {
         }
         assert_eq!(files, 1508);
     }
+
+    /// What reading a phenopacket gives: the outcome, the value and every problem recorded.
+    type TypedRead = (Read, Phenopacket, Vec<crate::FieldError>);
+
+    /// A phenopacket as the lexer alone reads it; `None` when it gives up.
+    fn lexer_read(text: &str) -> Option<TypedRead> {
+        let (mut lexer, mut phenopacket, mut reader) = (Lexer::new(text), Phenopacket::default(), Reader::new());
+        let read = Phenopacket::read_json(&mut lexer, &mut phenopacket, &mut reader).ok()?;
+        lexer.at_end().then(|| (read, phenopacket, reader.into_errors()))
+    }
+
+    /// A phenopacket as serde_json's tokenizer reads it; `None` when the text is not JSON.
+    fn serde_json_read(text: &str) -> Option<TypedRead> {
+        let (mut json, mut phenopacket, mut reader) = (serde_json::Deserializer::from_str(text), Phenopacket::default(), Reader::new());
+        let read = Phenopacket::read_json(&mut json, &mut phenopacket, &mut reader).ok()?;
+        json.end().is_ok().then(|| (read, phenopacket, reader.into_errors()))
+    }
+
+    /// Texts a mutation puts in: JSON's punctuation, escapes valid and not, control and non-ASCII
+    /// characters, numbers at the edges of what integers and doubles hold, and keys of the schema.
+    const PIECES: &[&str] = &[
+        "\"",
+        "\\",
+        "\\u0000",
+        "\\ud83d\\ude00",
+        "\\ud800",
+        "\\udc00x",
+        "\\u00e9",
+        "\\/",
+        "\\b",
+        "\\x",
+        "\\u12",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        " ",
+        "\n",
+        "\t",
+        "\r",
+        "\u{1}",
+        "\u{7f}",
+        "é",
+        "😀",
+        "\u{2028}",
+        "\u{feff}",
+        "0",
+        "-0",
+        "7",
+        "1e309",
+        "1.5e-7",
+        "-",
+        ".",
+        "e",
+        "E+",
+        "01",
+        "4294967296",
+        "18446744073709551616",
+        "-9223372036854775809",
+        "true",
+        "null",
+        "false",
+        "nul",
+        "\"id\"",
+        "\"phenotypic_features\"",
+        "\"excluded\": true",
+        "[]",
+        "{}",
+        "\"a\": 1",
+        ", \"x\": 2",
+    ];
+
+    /// The published phenopacket `text` with one random change: a character replaced, a piece
+    /// put in, a stretch taken out or repeated elsewhere, or the end cut off.
+    fn mutated(text: &str, random: &mut impl FnMut() -> usize) -> String {
+        let boundary = |random: &mut dyn FnMut() -> usize| {
+            let mut at = random() % (text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let at = boundary(random);
+        let piece = PIECES[random() % PIECES.len()];
+        match random() % 5 {
+            0 => {
+                let next = text[at..].chars().next().map_or(0, char::len_utf8);
+                format!("{}{piece}{}", &text[..at], &text[at + next..])
+            }
+            1 => format!("{}{piece}{}", &text[..at], &text[at..]),
+            2 => {
+                let end = boundary(random).max(at).min(at + 40);
+                let end = (end..=text.len()).find(|&end| text.is_char_boundary(end)).unwrap_or(text.len());
+                format!("{}{}", &text[..at], &text[end..])
+            }
+            3 => {
+                let end = (at + random() % 40..=text.len()).find(|&end| text.is_char_boundary(end)).unwrap_or(text.len());
+                let to = boundary(random);
+                format!("{}{}{}", &text[..to], &text[at..end], &text[to..])
+            }
+            _ => text[..at].to_string(),
+        }
+    }
+
+    /// The tokenizer's promise, on texts near real ones: whatever it reads, serde_json reads the
+    /// same (the same `Value`, and a phenopacket with the same values and problems), and it gives
+    /// up on every text serde_json refuses. Each case is a published phenopacket with one change;
+    /// `CASEBOOK_MUTATIONS` (per file, 12 by default) makes a longer run.
+    #[test]
+    fn changed_published_phenopackets_read_as_serde_json_reads_them() {
+        let store = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/phenopacket-store");
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&store)
+            .expect("the phenopacket-store beside the checkout")
+            .flat_map(|folder| std::fs::read_dir(folder.unwrap().path()).into_iter().flatten())
+            .map(|file| file.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+            .collect();
+        files.sort();
+        let per_file: usize = std::env::var("CASEBOOK_MUTATIONS").map_or(12, |n| n.parse().expect("a number"));
+        // xorshift64: the same cases on every run.
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as usize
+        };
+        let (mut cases, mut lexed_whole, mut refused) = (0, 0, 0);
+        for path in files.iter().step_by(10) {
+            let text = std::fs::read_to_string(path).unwrap();
+            for _ in 0..per_file {
+                let changed = mutated(&text, &mut random);
+                cases += 1;
+                let by_serde_json = serde_json::from_str::<Value>(&changed);
+                match (lexed(&changed), &by_serde_json) {
+                    (Some(value), Ok(expected)) => {
+                        assert_eq!(&value, expected, "{changed}");
+                        assert_eq!(value.to_string(), expected.to_string(), "{changed}");
+                        lexed_whole += 1;
+                    }
+                    (Some(_), Err(error)) => panic!("the lexer read what serde_json refuses ({error}): {changed}"),
+                    (None, result) => refused += usize::from(result.is_err()),
+                }
+                if let Some(read) = lexer_read(&changed) {
+                    assert_eq!(Some(read), serde_json_read(&changed), "{changed}");
+                }
+                // The whole reader never panics, and what it takes writes back to itself.
+                if let Ok(document) = crate::Document::from_json(&changed) {
+                    assert_eq!(crate::Document::from_json(&document.to_json()).as_ref(), Ok(&document), "{changed}");
+                }
+            }
+        }
+        // Both kinds are tried: changes that leave JSON (about a third) and changes that do not.
+        assert!(lexed_whole > cases / 5 && refused > cases / 5, "{cases} cases: {lexed_whole} read, {refused} refused");
+    }
 }

@@ -190,6 +190,16 @@ impl Age {
         Age { min_months: months, max_months: months }
     }
 
+    /// The oldest a reported age may be, in months (125 years): a larger figure is a slip.
+    pub const OLDEST_REPORTED_MONTHS: i64 = 1500;
+
+    /// A reported age in months, when it is one a person can have: from 0 to
+    /// [`Age::OLDEST_REPORTED_MONTHS`]. Every reader of reported ages takes them through here,
+    /// so that a record one reader takes, every other reads back.
+    pub fn reported(months: i64) -> Option<Age> {
+        (0..=Age::OLDEST_REPORTED_MONTHS).contains(&months).then(|| Age::from_months(months))
+    }
+
     /// The youngest the person can have been, in completed months.
     pub fn min_months(&self) -> i64 {
         self.min_months

@@ -348,9 +348,10 @@ impl Hgvs {
         };
         let body = text.strip_prefix("p.").ok_or_else(invalid)?;
         let body = body.strip_prefix('(').and_then(|b| b.strip_suffix(')')).unwrap_or(body);
-        let starts_with_residue =
-            body.len() >= 4 && body.as_bytes()[0].is_ascii_uppercase() && body[1..3].bytes().all(|b| b.is_ascii_lowercase());
-        let ok = matches!(body, "?" | "0" | "=") || (starts_with_residue && body[3..].starts_with(|c: char| c.is_ascii_digit()));
+        // Bytes, not slices of the text: a character of several bytes may sit anywhere in it.
+        let bytes = body.as_bytes();
+        let starts_with_residue = bytes.len() >= 4 && bytes[0].is_ascii_uppercase() && bytes[1..3].iter().all(u8::is_ascii_lowercase);
+        let ok = matches!(body, "?" | "0" | "=") || (starts_with_residue && bytes[3].is_ascii_digit());
         if ok { Ok(Hgvs(text.to_string())) } else { Err(invalid()) }
     }
 
@@ -1070,7 +1071,7 @@ mod tests {
         for good in ["p.(Arg86Cys)", "p.Arg211Ter", "p.Arg211*", "p.Gly13fs", "p.?", "p.0"] {
             assert!(Hgvs::parse_protein(good).is_ok(), "`{good}` must parse");
         }
-        for bad in ["p.R86C", "Arg86Cys", "c.223G>A"] {
+        for bad in ["p.R86C", "Arg86Cys", "c.223G>A", "p.Aa✓1", "p.A✓1", "p.Argé1"] {
             assert!(Hgvs::parse_protein(bad).is_err(), "`{bad}` must be refused");
         }
     }

@@ -432,10 +432,12 @@ impl<'a> DocumentContext<'a> {
 
 /// The first `YYYY-MM-DD` in a text such as `2025-01-16`, `v2025-01-16` or `hp/releases/2025-01-16`.
 fn find_date(text: &str) -> Option<&str> {
-    let bytes = text.as_bytes();
-    (0..bytes.len().saturating_sub(9)).map(|start| &text[start..start + 10]).find(|candidate| {
-        candidate.bytes().enumerate().all(|(at, byte)| if at == 4 || at == 7 { byte == b'-' } else { byte.is_ascii_digit() })
-    })
+    let is_date =
+        |bytes: &[u8]| bytes.iter().enumerate().all(|(at, &byte)| if at == 4 || at == 7 { byte == b'-' } else { byte.is_ascii_digit() });
+    // Looked for among the bytes: ten ASCII bytes start and end on characters, wherever a text
+    // with other characters has them.
+    let start = text.as_bytes().windows(10).position(is_date)?;
+    Some(&text[start..start + 10])
 }
 
 /// Checks each message where it is, as the document is walked.
@@ -733,5 +735,8 @@ mod tests {
         assert_eq!(find_date("hp/releases/2024-08-13"), Some("2024-08-13"));
         assert_eq!(find_date("v2026-02-16"), Some("2026-02-16"));
         assert_eq!(find_date("1.0"), None);
+        // Found by changing published phenopackets at random: a version with other characters.
+        assert_eq!(find_date("😀 é ✓"), None);
+        assert_eq!(find_date("é✓2025-01-16✓"), Some("2025-01-16"));
     }
 }

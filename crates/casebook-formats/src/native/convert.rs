@@ -220,13 +220,13 @@ fn time_point(p: &mut Problems, path: &str, dto: &Option<TimePointDto>) -> Optio
         Some(TimePointDto { date: Some(text), age_months: None }) => {
             p.take(format!("{path}.date"), date(text)).map(|d| Some(TimePoint::Date(d)))
         }
-        Some(TimePointDto { date: None, age_months: Some(months) }) if (0..=1500).contains(months) => {
-            Some(Some(TimePoint::Age(Age::from_months(*months))))
-        }
-        Some(TimePointDto { date: None, age_months: Some(months) }) => {
-            p.error(format!("{path}.ageMonths"), "invalid-value", format!("an age of {months} months is not plausible"));
-            None
-        }
+        Some(TimePointDto { date: None, age_months: Some(months) }) => match Age::reported(*months) {
+            Some(age) => Some(Some(TimePoint::Age(age))),
+            None => {
+                p.error(format!("{path}.ageMonths"), "invalid-value", format!("an age of {months} months is not plausible"));
+                None
+            }
+        },
         Some(_) => {
             p.error(path, "invalid-value", "give exactly one of `date` or `ageMonths`");
             None

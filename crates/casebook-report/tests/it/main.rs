@@ -1,6 +1,7 @@
 //! The report of the reference study reproduces the abstract; a second study with other drugs,
 //! manifestations and numbers gets correct tables from its configuration alone.
 
+mod changed_records;
 mod reference;
 mod second_study;
 

@@ -66,9 +66,13 @@
 //! `conformance/README.md`). Deliberate differences from the Python parser, all stricter:
 //! enum numbers the enum does not define are rejected (proto3 keeps them as open values), a
 //! field given under both of its names is an error (Python keeps the last), timestamps must be
-//! strict RFC 3339 (Python's `strptime` also takes `2022-3-1T...`), and Python's accidental
-//! acceptance of `true` as enum number 1 is not copied. Map fields are written with sorted keys,
-//! where the protobuf runtime's order is unspecified.
+//! strict RFC 3339 (Python's `strptime` also takes `2022-3-1T...`), and three accidents of
+//! Python's reader, which checks the JSON type of some fields by Python's own (a `bool` is an
+//! `int`, a string and a list can be walked like an object's keys), are not copied: `true` and
+//! `false` as enum numbers 1 and 0, and as the doubles 1.0 and 0.0, and an empty string or list
+//! as an empty message (found by `changed_conformance`, which compares both readers on changed
+//! documents). Map fields are written with sorted keys, where the protobuf runtime's order is
+//! unspecified.
 //!
 //! Not here: the protobuf binary format, Phenopacket schema v1, other ontologies than the HPO
 //! for term checks, and any IO: texts come in and go out as strings.

@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod canonical;
+mod changed_conformance;
 mod conformance;
 mod round_trip;
 mod snake_case;

@@ -1,9 +1,10 @@
 //! The reference study's records with values changed at random, as a clinician's slip or an
 //! odd but valid record would change them: whatever the reader takes, the rules check, the record
-//! writes back to itself and comes back whole through its phenopacket, the FHIR bundle is JSON,
-//! and the report is built and written without panicking.
+//! writes back to itself and comes back whole through its phenopacket, the report is built and
+//! written without panicking, and the FHIR bundle of them all is valid to an independent library.
 
 use casebook_domain::check::check_patient;
+use casebook_domain::patient::Pseudonym;
 use casebook_formats::native::folder::{parse_patient_json, patient_to_json, read_study_folder};
 use casebook_formats::phenopacket::files::phenopacket_text;
 use casebook_formats::phenopacket::import::map_phenopacket;
@@ -100,7 +101,7 @@ fn changed_records_are_checked_written_back_exported_and_reported() {
     let mut rng = fastrand::Rng::with_seed(0x5DEE_CE66_D1CE_4E5B);
     let mut random = move || rng.usize(..);
     let out = tempfile::tempdir().unwrap();
-    let (mut cases, mut read) = (0, 0);
+    let (mut cases, mut read, mut changed) = (0, 0, Vec::new());
     for (index, original) in folder.patients.iter().enumerate() {
         let original: Value = serde_json::from_str(&patient_to_json(original)).unwrap();
         for _ in 0..per_record {
@@ -128,14 +129,28 @@ fn changed_records_are_checked_written_back_exported_and_reported() {
             let phenopacket = Phenopacket::from_json(&exported).unwrap_or_else(|error| panic!("{error}: {exported}"));
             let imported = map_phenopacket(&phenopacket, &patient.center, &folder.study.drugs).unwrap();
             assert_eq!(imported.record.patient(), &patient, "through its phenopacket: {text}");
+            // Into one bundle at the end, each under a pseudonym of its own.
+            let mut renamed = patient.clone();
+            renamed.pseudonym = Pseudonym::parse(&format!("CHANGED-{cases:05}")).unwrap();
+            changed.push(renamed);
             let mut patients = folder.patients.clone();
             patients[index] = patient;
-            let bundle: Value = serde_json::from_str(&casebook_fhir::bundle_json(&folder.study, &patients)).unwrap();
-            assert_eq!(bundle["resourceType"], "Bundle");
             let report = build_report(&folder.study, &patients, Hpo::embedded());
             write_report(out.path(), &report).unwrap();
         }
     }
     // Both kinds are tried: changes the reader takes and changes it refuses.
     assert!(read > cases / 5 && read < cases, "{cases} cases, {read} records read");
+
+    // Every record the reader took is valid FHIR, by an independent model library.
+    let bundle = out.path().join("changed-bundle.json");
+    std::fs::write(&bundle, casebook_fhir::bundle_json(&folder.study, &changed)).unwrap();
+    let script = repository().join("conformance/fhir/validate_bundle.py");
+    let check = std::process::Command::new("python3").arg(&script).arg(&bundle).output().expect("python3 runs");
+    assert!(
+        check.status.success(),
+        "fhir.resources refused the bundle of changed records (install it with `pip install -r conformance/fhir/requirements.txt`):\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
 }

@@ -1,7 +1,8 @@
 //! The reference study's records with values changed at random, as a clinician's slip or an
 //! odd but valid record would change them: whatever the reader takes, the rules check, the record
-//! writes back to itself and comes back whole through its phenopacket, the report is built and
-//! written without panicking, and the FHIR bundle of them all is valid to an independent library.
+//! writes back to itself and comes back whole through its phenopacket (which the Python reference
+//! reads), the report is built and written without panicking, and the FHIR bundle of them all is
+//! valid to an independent library.
 
 use casebook_domain::check::check_patient;
 use casebook_domain::patient::Pseudonym;
@@ -100,7 +101,7 @@ fn changed_records_are_checked_written_back_exported_and_reported() {
     // Seeded: the same cases on every run.
     let mut rng = fastrand::Rng::with_seed(0x5DEE_CE66_D1CE_4E5B);
     let mut random = move || rng.usize(..);
-    let out = tempfile::tempdir().unwrap();
+    let (out, phenopackets) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (mut cases, mut read, mut changed) = (0, 0, Vec::new());
     for (index, original) in folder.patients.iter().enumerate() {
         let original: Value = serde_json::from_str(&patient_to_json(original)).unwrap();
@@ -129,6 +130,7 @@ fn changed_records_are_checked_written_back_exported_and_reported() {
             let phenopacket = Phenopacket::from_json(&exported).unwrap_or_else(|error| panic!("{error}: {exported}"));
             let imported = map_phenopacket(&phenopacket, &patient.center, &folder.study.drugs).unwrap();
             assert_eq!(imported.record.patient(), &patient, "through its phenopacket: {text}");
+            std::fs::write(phenopackets.path().join(format!("{cases:05}.json")), &exported).unwrap();
             // Into one bundle at the end, each under a pseudonym of its own.
             let mut renamed = patient.clone();
             renamed.pseudonym = Pseudonym::parse(&format!("CHANGED-{cases:05}")).unwrap();
@@ -142,7 +144,16 @@ fn changed_records_are_checked_written_back_exported_and_reported() {
     // Both kinds are tried: changes the reader takes and changes it refuses.
     assert!(read > cases / 5 && read < cases, "{cases} cases, {read} records read");
 
-    // Every record the reader took is valid FHIR, by an independent model library.
+    // Every record the reader took exports a phenopacket the Python reference reads, and is
+    // valid FHIR, by an independent model library.
+    let script = repository().join("conformance/phenopackets_reference.py");
+    let check = std::process::Command::new("python3").arg(&script).arg("--check").arg(phenopackets.path()).output().expect("python3 runs");
+    assert!(
+        check.status.success(),
+        "the Python reference refused phenopackets of changed records (install it with `pip install -r conformance/requirements.txt`):\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
     let bundle = out.path().join("changed-bundle.json");
     std::fs::write(&bundle, casebook_fhir::bundle_json(&folder.study, &changed)).unwrap();
     let script = repository().join("conformance/fhir/validate_bundle.py");

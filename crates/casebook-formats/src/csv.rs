@@ -21,10 +21,6 @@ pub fn line<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> String {
 /// Every finding, one per row in the order given, under a header: `file`, `place` (as printed:
 /// `$.path` in a JSON file, `line 3` or a TOML key elsewhere, empty for the file as a whole),
 /// `level`, `rule`, `message` and `source` (the label or paper a clinical rule comes from).
-///
-/// No field starts with a character a spreadsheet reads as a formula (`=`, `+`, `-`, `@`) unless
-/// the file's own name does: places, levels, rules and sources are Casebook's own words, and
-/// every message starts with Casebook's words or a quoted value.
 pub fn findings_csv(findings: &[Finding]) -> String {
     let mut out = line(["file", "place", "level", "rule", "message", "source"]);
     for finding in findings {
@@ -44,10 +40,18 @@ pub fn record_findings_csv<'a>(findings: impl IntoIterator<Item = (&'a Patient, 
     out
 }
 
-/// A row: where the finding is (`first`, then its place), then its level, rule, message, source.
+/// A row: where the finding is (`first`, then its place), then its level, rule, message, source,
+/// each as [`text_cell`]: a message quotes what a file holds, and may start with it.
 fn diagnostic_line<S: AsRef<str>>(first: impl IntoIterator<Item = S>, place: String, d: &Diagnostic) -> String {
     let rest = [place, d.level.to_string(), d.rule.clone(), d.message.clone(), d.source.clone().unwrap_or_default()];
-    line(first.into_iter().map(|field| field.as_ref().to_string()).chain(rest))
+    line(first.into_iter().map(|field| text_cell(field.as_ref())).chain(rest.iter().map(|field| text_cell(field))))
+}
+
+/// A text a spreadsheet must show as text: one starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return, which it would read as a formula (`=HYPERLINK(…)` in a term's id), gets a
+/// `'` in front, as OWASP advises for CSV files.
+fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() }
 }
 
 #[cfg(test)]
@@ -88,13 +92,18 @@ mod tests {
             ),
             Finding::new(Path::new("study.toml"), diagnostic(Level::Error, "line 3", "invalid-toml", "expected \"=\"", None)),
             Finding::new(Path::new("cases/P2.json"), diagnostic(Level::Note, "", "dose", "2 mg/kg/day", Some("Kineret label"))),
+            Finding::new(
+                Path::new("cases/P3.json"),
+                diagnostic(Level::Warning, "phenotypicFeatures[1].type", "duplicate-term", "=HYPERLINK(\"x\") is listed again", None),
+            ),
         ];
         assert_eq!(
             findings_csv(&findings),
             "file,place,level,rule,message,source\r\n\
              cases/P1.json,$.phenotypicFeatures[2].type.label,warning,hpo-label-mismatch,\"the label `Fever, high` differs\",\r\n\
              study.toml,line 3,error,invalid-toml,\"expected \"\"=\"\"\",\r\n\
-             cases/P2.json,,note,dose,2 mg/kg/day,Kineret label\r\n"
+             cases/P2.json,,note,dose,2 mg/kg/day,Kineret label\r\n\
+             cases/P3.json,$.phenotypicFeatures[1].type,warning,duplicate-term,\"'=HYPERLINK(\"\"x\"\") is listed again\",\r\n"
         );
     }
 }

@@ -141,17 +141,16 @@ fn print_findings(findings: &[Finding]) -> usize {
 
 /// Writes every finding to `csv` as a row (`--findings-csv`), when asked, and says so.
 fn write_findings_csv(csv: Option<&Path>, findings: &[Finding]) -> anyhow::Result<()> {
-    let Some(csv) = csv else { return Ok(()) };
-    write_csv(csv, &findings_csv(findings))?;
-    println!("{} finding(s) written to {}", findings.len(), csv.display());
-    Ok(())
+    write_csv(csv, findings.len(), || findings_csv(findings))
 }
 
-/// Puts a CSV text at `csv` whole ([`output::write_file`]).
-fn write_csv(csv: &Path, text: &str) -> anyhow::Result<()> {
+/// Puts the `rows` findings `text` gives at `csv` whole ([`output::write_file`]), when asked.
+fn write_csv(csv: Option<&Path>, rows: usize, text: impl FnOnce() -> String) -> anyhow::Result<()> {
+    let Some(csv) = csv else { return Ok(()) };
     output::write_file(csv, "findings.csv", |target| {
-        std::fs::write(target, text).map_err(|source| FormatError::Io { path: target.to_path_buf(), source })
+        std::fs::write(target, text()).map_err(|source| FormatError::Io { path: target.to_path_buf(), source })
     })?;
+    println!("{rows} finding(s) written to {}", csv.display());
     Ok(())
 }
 
@@ -434,11 +433,7 @@ async fn validate_stored(study: Option<&str>, findings_csv: Option<&Path>, datab
         eprintln!("{}: {diagnostic}", patient.pseudonym);
     }
     let errors = findings.iter().filter(|(_, diagnostic)| diagnostic.level == Level::Error).count();
-    if let Some(csv) = findings_csv {
-        let text = record_findings_csv(findings.iter().map(|(patient, diagnostic)| (*patient, diagnostic)));
-        write_csv(csv, &text)?;
-        println!("{} finding(s) written to {}", findings.len(), csv.display());
-    }
+    write_csv(findings_csv, findings.len(), || record_findings_csv(findings.iter().map(|(patient, diagnostic)| (*patient, diagnostic))))?;
     println!("study {}: {} patients, {errors} error(s), {} warning(s) or note(s)", study.id, patients.len(), findings.len() - errors);
     Ok(if errors > 0 { Outcome::ValidationErrors } else { Outcome::Success })
 }

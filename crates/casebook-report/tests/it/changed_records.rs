@@ -2,7 +2,7 @@
 //! odd but valid record would change them: whatever the reader takes, the rules check, the record
 //! writes back to itself and comes back whole through its phenopacket (which the Python reference
 //! reads), the report is built and written without panicking, and the FHIR bundle of them all is
-//! valid to an independent library.
+//! valid to an independent library. The study's settings, changed the same way, likewise.
 
 use casebook_domain::check::check_patient;
 use casebook_domain::patient::Pseudonym;
@@ -164,4 +164,73 @@ fn changed_records_are_checked_written_back_exported_and_reported() {
         String::from_utf8_lossy(&check.stdout),
         String::from_utf8_lossy(&check.stderr)
     );
+}
+
+/// Changes a random leaf of a study's settings (a text, a number or a flag), or takes out a
+/// random key or list element.
+fn change_setting(value: &mut toml::Value, rng: &mut fastrand::Rng) {
+    match value {
+        toml::Value::Table(table) if !table.is_empty() => {
+            let key = table.keys().nth(rng.usize(..table.len())).unwrap().clone();
+            if rng.usize(..8) == 0 {
+                table.remove(&key);
+            } else {
+                change_setting(table.get_mut(&key).unwrap(), rng);
+            }
+        }
+        toml::Value::Array(elements) if !elements.is_empty() => {
+            let index = rng.usize(..elements.len());
+            if rng.usize(..8) == 0 {
+                elements.remove(index);
+            } else {
+                change_setting(&mut elements[index], rng);
+            }
+        }
+        toml::Value::String(text) => *text = TEXTS[rng.usize(..TEXTS.len())].to_string(),
+        toml::Value::Integer(_) | toml::Value::Float(_) => {
+            *value = match NUMBERS[rng.usize(..NUMBERS.len())].parse::<i64>() {
+                Ok(integer) => toml::Value::Integer(integer),
+                Err(_) => toml::Value::Float(NUMBERS[rng.usize(..NUMBERS.len())].parse().unwrap()),
+            }
+        }
+        toml::Value::Boolean(flag) => *flag = !*flag,
+        _ => {}
+    }
+}
+
+/// The study's own settings changed at random (thresholds, drugs, report categories, centers), as
+/// a coordinator setting up another study might: whatever the reader takes, the rules check every
+/// record and the report is built and written without panicking. `CASEBOOK_MUTATIONS` (30 by
+/// default) sets the number of cases.
+#[test]
+fn changed_study_settings_are_checked_and_reported() {
+    let reference = repository().join("studies/was-anti-il1");
+    let original: toml::Value = toml::from_str(&std::fs::read_to_string(reference.join("study.toml")).unwrap()).unwrap();
+    let cases: usize = std::env::var("CASEBOOK_MUTATIONS").map_or(30, |n| n.parse().expect("a number"));
+    let mut rng = fastrand::Rng::with_seed(0x7A11_0F57_D1E5_C0DE);
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("study");
+    std::fs::create_dir_all(study.join("patients")).unwrap();
+    for entry in std::fs::read_dir(reference.join("patients")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, study.join("patients").join(path.file_name().unwrap())).unwrap();
+    }
+    let out = dir.path().join("report");
+    let mut read = 0;
+    for _ in 0..cases {
+        let mut settings = original.clone();
+        for _ in 0..1 + rng.usize(..3) {
+            change_setting(&mut settings, &mut rng);
+        }
+        std::fs::write(study.join("study.toml"), toml::to_string(&settings).unwrap()).unwrap();
+        let Ok(folder) = read_study_folder(&study) else { continue };
+        read += 1;
+        for patient in &folder.patients {
+            check_patient(patient, &folder.study);
+        }
+        let report = build_report(&folder.study, &folder.patients, Hpo::embedded());
+        write_report(&out, &report).unwrap();
+    }
+    // Both kinds are tried: settings the reader takes and settings it refuses.
+    assert!(read > cases / 5 && read < cases, "{cases} cases, {read} studies read");
 }

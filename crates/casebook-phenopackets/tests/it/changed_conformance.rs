@@ -117,9 +117,9 @@ fn is_deliberately_stricter(error: &PhenopacketsError) -> bool {
     !reasons.is_empty()
         && reasons.iter().all(|reason| {
             reason.contains("is not a value of")
-                || reason.contains("both")
-                || reason.contains("RFC 3339")
-                || reason.contains("timestamp")
+                || reason.starts_with("the field is given twice")
+                || reason.contains("is not an RFC 3339 timestamp")
+                || reason.contains("is not a protobuf timestamp")
                 || reason.ends_with("found a boolean") && (reason.contains("enum") || reason.contains("double") || reason.contains("float"))
                 || reason == "expected an object, found a string"
                 || reason == "expected an object, found a list"

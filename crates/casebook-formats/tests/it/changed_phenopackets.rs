@@ -174,3 +174,25 @@ fn an_onset_at_an_age_no_person_has_is_kept_as_written() {
         assert_eq!(parse_patient_json(mapped_record.record.json()).as_ref(), Ok(mapped_record.record.patient()), "{age}");
     }
 }
+
+/// Found with the test above: a protein description with a character of several bytes
+/// (`p.Aa✓1`) panicked the import's reading of variants. It is not a protein change the record
+/// takes; a valid one still is.
+#[test]
+fn a_protein_description_with_any_characters_is_read_or_left_as_written() {
+    let folder = read_study_folder(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../studies/was-anti-il1")).unwrap();
+    let center = Slug::parse("center", "IT1").unwrap();
+    let text = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    let mut value: Value = serde_json::from_str(&text).unwrap();
+    for (protein, read) in [("NP_000368.1:p.Aa✓1", None), ("NP_000368.1:p.A✓1", None), ("NP_000368.1:p.Arg457Ter", Some("p.Arg457Ter"))]
+    {
+        let descriptor =
+            &mut value["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["variantInterpretation"]["variationDescriptor"];
+        descriptor["expressions"][1] = serde_json::json!({"syntax": "hgvs.p", "value": protein});
+        let phenopacket = casebook_phenopackets::Phenopacket::from_json(&value.to_string()).unwrap();
+        let mapped = map_phenopacket(&phenopacket, &center, &folder.study.drugs).unwrap();
+        let variant = &mapped.record.patient().variants[0];
+        assert_eq!(variant.hgvs_c.as_str(), "c.1369C>T", "{protein}");
+        assert_eq!(variant.hgvs_p.as_ref().map(|p| p.as_str()), read, "{protein}");
+    }
+}

@@ -121,6 +121,15 @@ fn each_rule_is_reported_at_its_path() {
             vec![(Level::Warning, Rule::UnknownHpoTerm, "$.phenotypicFeatures[0].type.id")],
         ),
         (
+            // A version with characters of several bytes around its date panicked the check.
+            "unknown HPO term in a document using a newer HPO, named among other characters",
+            with_meta_data(
+                r#"[{"type": {"id": "HP:9999999", "label": "Nothing"}}]"#,
+                &meta(&RESOURCES.replace(r#""version": "2025-01-16""#, r#""version": "é✓2026-02-16✓""#), "2.0"),
+            ),
+            vec![(Level::Warning, Rule::UnknownHpoTerm, "$.phenotypicFeatures[0].type.id")],
+        ),
+        (
             "obsolete HPO term",
             phenopacket(r#"[{"type": {"id": "HP:0000057", "label": "obsolete Clitoromegaly"}}]"#),
             vec![(Level::Warning, Rule::ObsoleteHpoTerm, "$.phenotypicFeatures[0].type.id")],

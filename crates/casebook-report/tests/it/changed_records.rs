@@ -146,24 +146,24 @@ fn changed_records_are_checked_written_back_exported_and_reported() {
 
     // Every record the reader took exports a phenopacket the Python reference reads, and is
     // valid FHIR, by an independent model library.
-    let script = repository().join("conformance/phenopackets_reference.py");
-    let check = std::process::Command::new("python3").arg(&script).arg("--check").arg(phenopackets.path()).output().expect("python3 runs");
-    assert!(
-        check.status.success(),
-        "the Python reference refused phenopackets of changed records (install it with `pip install -r conformance/requirements.txt`):\n{}{}",
-        String::from_utf8_lossy(&check.stdout),
-        String::from_utf8_lossy(&check.stderr)
-    );
     let bundle = out.path().join("changed-bundle.json");
     std::fs::write(&bundle, casebook_fhir::bundle_json(&folder.study, &changed)).unwrap();
-    let script = repository().join("conformance/fhir/validate_bundle.py");
-    let check = std::process::Command::new("python3").arg(&script).arg(&bundle).output().expect("python3 runs");
-    assert!(
-        check.status.success(),
-        "fhir.resources refused the bundle of changed records (install it with `pip install -r conformance/fhir/requirements.txt`):\n{}{}",
-        String::from_utf8_lossy(&check.stdout),
-        String::from_utf8_lossy(&check.stderr)
-    );
+    for (script, args, requirements) in [
+        (
+            "conformance/phenopackets_reference.py",
+            vec!["--check".as_ref(), phenopackets.path().as_os_str()],
+            "conformance/requirements.txt",
+        ),
+        ("conformance/fhir/validate_bundle.py", vec![bundle.as_os_str()], "conformance/fhir/requirements.txt"),
+    ] {
+        let check = std::process::Command::new("python3").arg(repository().join(script)).args(args).output().expect("python3 runs");
+        assert!(
+            check.status.success(),
+            "{script} refused what changed records export (install it with `pip install -r {requirements}`):\n{}{}",
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
 }
 
 /// Changes a random leaf of a study's settings (a text, a number or a flag), or takes out a

@@ -6,15 +6,31 @@ use std::path::{Path, PathBuf};
 
 use casebook_domain::check::check_patient;
 use casebook_domain::patient::Slug;
-use casebook_formats::native::folder::{parse_patient_json, read_study_folder};
+use casebook_formats::native::folder::{StudyFolder, parse_patient_json, read_study_folder};
 use casebook_formats::phenopacket::files::phenopacket_text;
-use casebook_formats::phenopacket::import::map_phenopacket;
+use casebook_formats::phenopacket::import::{Mapped, map_phenopacket};
 use casebook_hpo::Hpo;
 use casebook_phenopackets::{Document, Message, validate_document};
 use serde_json::Value;
 
 fn shared() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+}
+
+/// The reference study, whose drug catalogue the mapping uses.
+fn reference_study() -> StudyFolder {
+    read_study_folder(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../studies/was-anti-il1")).unwrap()
+}
+
+/// The shared WAS example phenopacket, with treatments and a variant, as a JSON value to change.
+fn was_example() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap()).unwrap()
+}
+
+/// `value` read as a phenopacket and mapped as a patient of center IT1.
+fn imported(value: &Value, folder: &StudyFolder) -> Mapped {
+    let phenopacket = casebook_phenopackets::Phenopacket::from_json(&value.to_string()).unwrap();
+    map_phenopacket(&phenopacket, &Slug::parse("center", "IT1").unwrap(), &folder.study.drugs).unwrap()
 }
 
 /// Values a change puts in a string's place: durations, timestamps and CURIEs at and past their
@@ -110,7 +126,7 @@ fn json_files(dir: &Path, files: &mut Vec<PathBuf>) {
 /// makes a longer run.
 #[test]
 fn changed_phenopackets_import_into_records_that_read_back_and_export_what_was_imported() {
-    let folder = read_study_folder(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../studies/was-anti-il1")).unwrap();
+    let folder = reference_study();
     let center = Slug::parse("center", "IT1").unwrap();
     let (mut store, mut examples) = (Vec::new(), Vec::new());
     json_files(&shared().join("data/phenopacket-store"), &mut store);
@@ -157,16 +173,13 @@ fn changed_phenopackets_import_into_records_that_read_back_and_export_what_was_i
 /// the record, which the registry then could not read back. It stays in the document as written.
 #[test]
 fn an_onset_at_an_age_no_person_has_is_kept_as_written() {
-    let folder = read_study_folder(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../studies/was-anti-il1")).unwrap();
-    let center = Slug::parse("center", "IT1").unwrap();
-    let text = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
-    let mut value: Value = serde_json::from_str(&text).unwrap();
+    let folder = reference_study();
+    let mut value = was_example();
     let features = value["phenotypicFeatures"].as_array_mut().unwrap();
     let index = features.iter().position(|feature| feature.get("onset").is_none()).expect("a feature without an onset");
     for (age, mapped) in [("P200Y", false), ("P768614336404564651Y", false), ("P125Y", true)] {
         value["phenotypicFeatures"][index]["onset"] = serde_json::json!({"age": {"iso8601duration": age}});
-        let phenopacket = casebook_phenopackets::Phenopacket::from_json(&value.to_string()).unwrap();
-        let mapped_record = map_phenopacket(&phenopacket, &center, &folder.study.drugs).unwrap();
+        let mapped_record = imported(&value, &folder);
         let onset = mapped_record.record.patient().features[index].onset;
         assert_eq!(onset.is_some(), mapped, "{age}: {onset:?}");
         let kept = format!("$.phenotypicFeatures[{index}].onset");
@@ -180,17 +193,14 @@ fn an_onset_at_an_age_no_person_has_is_kept_as_written() {
 /// takes; a valid one still is.
 #[test]
 fn a_protein_description_with_any_characters_is_read_or_left_as_written() {
-    let folder = read_study_folder(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../studies/was-anti-il1")).unwrap();
-    let center = Slug::parse("center", "IT1").unwrap();
-    let text = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
-    let mut value: Value = serde_json::from_str(&text).unwrap();
+    let folder = reference_study();
+    let mut value = was_example();
     for (protein, read) in [("NP_000368.1:p.Aa✓1", None), ("NP_000368.1:p.A✓1", None), ("NP_000368.1:p.Arg457Ter", Some("p.Arg457Ter"))]
     {
         let descriptor =
             &mut value["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["variantInterpretation"]["variationDescriptor"];
         descriptor["expressions"][1] = serde_json::json!({"syntax": "hgvs.p", "value": protein});
-        let phenopacket = casebook_phenopackets::Phenopacket::from_json(&value.to_string()).unwrap();
-        let mapped = map_phenopacket(&phenopacket, &center, &folder.study.drugs).unwrap();
+        let mapped = imported(&value, &folder);
         let variant = &mapped.record.patient().variants[0];
         assert_eq!(variant.hgvs_c.as_str(), "c.1369C>T", "{protein}");
         assert_eq!(variant.hgvs_p.as_ref().map(|p| p.as_str()), read, "{protein}");

@@ -10,6 +10,14 @@ fn shared() -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
 }
 
+/// The shared WAS example phenopacket with one error: `$.subject.sex` is `MAN`, which is no value
+/// of the enum.
+fn example_with_a_bad_sex() -> String {
+    let text = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    assert!(text.contains("\"sex\": \"MALE\""), "the example's subject is male");
+    text.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1)
+}
+
 /// Every statistic of a report folder as (id, display, patients).
 fn statistics(dir: &Path) -> Vec<(String, String, Vec<String>)> {
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
@@ -113,9 +121,8 @@ fn the_reference_study_round_trips_through_phenopackets_with_the_same_report_num
 #[test]
 fn a_phenopacket_with_a_bad_field_is_refused_with_its_path_and_nothing_is_stored() {
     let (dir, url) = registry_with_reference_study();
-    let text = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
     let broken = dir.path().join("broken.json");
-    std::fs::write(&broken, text.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1)).unwrap();
+    std::fs::write(&broken, example_with_a_bad_sex()).unwrap();
     let output = casebook(&["import", broken.to_str().unwrap(), "--study", "was-anti-il1", "--center", "IT1", "--database", &url]);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     assert!(stderr(&output).contains("broken.json: error at $.subject.sex"), "{}", stderr(&output));
@@ -157,8 +164,7 @@ fn a_bad_file_after_hundreds_of_good_ones_leaves_the_registry_as_it_was() {
     for (index, file) in good.iter().take(600).enumerate() {
         std::fs::copy(file, folder.join(format!("{index:04}.json"))).unwrap();
     }
-    let text = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
-    std::fs::write(folder.join("9999-broken.json"), text.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1)).unwrap();
+    std::fs::write(folder.join("9999-broken.json"), example_with_a_bad_sex()).unwrap();
 
     let output = casebook(&["import", folder.to_str().unwrap(), "--study", "was-anti-il1", "--center", "IT1", "--database", &url]);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
@@ -237,8 +243,7 @@ fn an_import_with_many_warnings_lists_each_in_a_csv_file_with_its_file_and_place
     assert!(said.contains(&format!("{} finding(s) written to {}", rows.len() - 1, csv.display())), "{said}");
 
     // A refused import lists its errors there too, and stores nothing.
-    let text = std::fs::read_to_string(shared().join("data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
-    std::fs::write(folder.join("999-broken.json"), text.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1)).unwrap();
+    std::fs::write(folder.join("999-broken.json"), example_with_a_bad_sex()).unwrap();
     let refused_csv = dir.path().join("refused.csv");
     let output = import(&refused_csv);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
@@ -296,7 +301,7 @@ fn a_folder_of_phenopackets_validates_with_its_errors_named() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stdout(&output).contains("1 phenopacket file(s), 0 error(s)"), "{}", stdout(&output));
 
-    std::fs::write(dir.path().join("b.json"), example.replacen("\"sex\": \"MALE\"", "\"sex\": \"MAN\"", 1)).unwrap();
+    std::fs::write(dir.path().join("b.json"), example_with_a_bad_sex()).unwrap();
     let output = casebook(&["validate", dir.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stdout(&output).contains("2 phenopacket file(s), 1 error(s)"), "{}", stdout(&output));

@@ -12,7 +12,7 @@ use foldhash::{HashSet, HashSetExt};
 use crate::code::Curie;
 use crate::date::PartialDate;
 use crate::drug::{Drug, DrugCatalog, DrugClass};
-use crate::patient::{Analyte, DefinitiveTherapyKind, Patient, TerminationReason, TreatmentCourse, TreatmentPhase};
+use crate::patient::{Analyte, DefinitiveTherapyKind, Patient, TerminationReason, TimePoint, TreatmentCourse, TreatmentPhase};
 use crate::rules::chimerism::{ChimerismClass, classify_chimerism, myeloid_below_50_percent};
 use crate::rules::dosing::{DerivedDose, DoseCheckInput, MessageSeverity, check_dose, derive_dose, nearest_weight_on_or_before};
 use crate::rules::zhu::{ZhuInputs, ZhuResult, compute_zhu_score};
@@ -188,7 +188,9 @@ fn check_identity(patient: &Patient, study: &Study, found: &mut Vec<Diagnostic>)
 /// Every dated event must be on or after birth; nothing may follow the last follow-up.
 fn check_dates(patient: &Patient, found: &mut Vec<Diagnostic>) {
     let mut events: Vec<(String, PartialDate)> = Vec::new();
-    events.extend(patient.symptom_onset.map(|date| ("symptomOnset".to_string(), date)));
+    if let Some(TimePoint::Date(date)) = patient.symptom_onset {
+        events.push(("symptomOnset".to_string(), date));
+    }
     events.extend(patient.diagnoses.iter().enumerate().filter_map(|(i, d)| d.date.map(|date| (format!("diagnoses[{i}].date"), date))));
     events.extend(patient.labs.iter().enumerate().map(|(i, lab)| (format!("labs[{i}].date"), lab.date)));
     events.extend(patient.weights.iter().enumerate().map(|(i, weight)| (format!("weights[{i}].date"), weight.date)));
@@ -214,7 +216,7 @@ fn check_dates(patient: &Patient, found: &mut Vec<Diagnostic>) {
                 format!("{date} is before the birth date {birth}"),
             ));
         }
-        if let Some(last) = patient.last_follow_up
+        if let Some(last) = patient.last_follow_up_date()
             && date.definitely_cmp(&last) == Some(Ordering::Greater)
         {
             found.push(Diagnostic::new(

@@ -162,12 +162,14 @@ pub struct Patient {
     pub consanguinity: Option<bool>,
     /// Vital status at the last follow-up.
     pub vital_status: VitalStatus,
-    /// The last follow-up; no other date of the record may be later. `None` when not recorded.
-    pub last_follow_up: Option<PartialDate>,
+    /// The last follow-up: a date, or the age when a publication gives only that; no other date
+    /// of the record may be later. `None` when not recorded.
+    pub last_follow_up: Option<TimePoint>,
     /// Free-text cause of death; only allowed when the patient is deceased.
     pub cause_of_death: Option<String>,
-    /// When the first disease-related symptom appeared; `None` when not known.
-    pub symptom_onset: Option<PartialDate>,
+    /// When the first disease-related symptom appeared: a date, or the age when a publication
+    /// gives only that; `None` when not known.
+    pub symptom_onset: Option<TimePoint>,
     /// Diagnoses, coded in MONDO, OMIM or Orphanet.
     pub diagnoses: Vec<Diagnosis>,
     /// Disease-causing variants; empty when none is recorded.
@@ -212,6 +214,33 @@ impl Patient {
     /// The age at a date, derived from the birth date (never typed).
     pub fn age_at(&self, date: &PartialDate) -> Option<Age> {
         Age::between(self.birth.as_ref()?, date)
+    }
+
+    /// The age at a time point: the age a source gave, or the age derived from the birth date.
+    pub fn age_at_time_point(&self, point: &TimePoint) -> Option<Age> {
+        match point {
+            TimePoint::Date(date) => self.age_at(date),
+            TimePoint::Age(age) => Some(*age),
+        }
+    }
+
+    /// The date of the last follow-up, when it was recorded as a date.
+    pub fn last_follow_up_date(&self) -> Option<PartialDate> {
+        match self.last_follow_up {
+            Some(TimePoint::Date(date)) => Some(date),
+            _ => None,
+        }
+    }
+
+    /// Which of the diagnoses the symptom onset is the onset of: the study's disease
+    /// (`study_disease`), or, when the study names none, the only diagnosis. The standards give
+    /// each disease an onset and no date of diagnosis (a Phenopacket's `Disease.onset`, a FHIR
+    /// Condition's `onset[x]`), and a record's one symptom onset belongs to one of them.
+    pub fn symptom_onset_diagnosis(&self, study_disease: Option<&Code>) -> Option<usize> {
+        match study_disease {
+            Some(disease) => self.diagnoses.iter().position(|diagnosis| diagnosis.code.id() == disease.id()),
+            None => (self.diagnoses.len() == 1).then_some(0),
+        }
     }
 
     /// The latest recorded definitive therapy that is certainly before `date`.

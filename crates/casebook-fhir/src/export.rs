@@ -110,13 +110,19 @@ impl<'a> Exporter<'a> {
     }
 
     fn add_diagnosis(&mut self, patient: &Patient, index: usize, diagnosis: &Diagnosis, subject: &Reference) {
-        // The patient's symptom onset is the onset of the study's disease, and of no other.
-        let is_study_disease = self.study.disease.as_ref().is_some_and(|disease| disease.id() == diagnosis.code.id());
+        let onset = patient.symptom_onset.filter(|_| patient.symptom_onset_diagnosis(self.study.disease.as_ref()) == Some(index));
         let condition = model::Condition {
             verification_status: CodeableConcept::coded(Coding::new(terms::CONDITION_VERIFICATION, "confirmed", Some("Confirmed")), None),
             code: CodeableConcept::coded(terms::coding(diagnosis.code.id(), Some(diagnosis.code.label())), Some(diagnosis.code.label())),
             subject: subject.clone(),
-            onset_date_time: if is_study_disease { patient.symptom_onset.map(|date| date.to_string()) } else { None },
+            onset_date_time: match onset {
+                Some(TimePoint::Date(date)) => Some(date.to_string()),
+                _ => None,
+            },
+            onset_age: match onset {
+                Some(TimePoint::Age(age)) => Some(terms::age_in_months(age.min_months())),
+                _ => None,
+            },
             recorded_date: diagnosis.date.map(|date| date.to_string()),
         };
         self.push(&self.keys.record(&patient.pseudonym, "diagnosis", index), "Condition", Vec::new(), Vec::new(), condition);
@@ -127,11 +133,7 @@ impl<'a> Exporter<'a> {
     /// dates as `effectivePeriod`, severity and temporal modifiers as HPO-coded components.
     fn add_feature(&mut self, patient: &Patient, index: usize, feature: &PhenotypicFeature, subject: &Reference) {
         let mut component = Vec::new();
-        let onset_age = match feature.onset {
-            Some(TimePoint::Age(age)) => Some(age),
-            Some(TimePoint::Date(date)) => patient.age_at(&date),
-            None => None,
-        };
+        let onset_age = feature.onset.and_then(|onset| patient.age_at_time_point(&onset));
         component.extend(onset_age.map(onset_component));
         if let Some(severity) = feature.severity {
             component.push(ObservationComponent {

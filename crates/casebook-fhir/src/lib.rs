@@ -10,7 +10,7 @@
 //! | --- | --- |
 //! | center | `Organization` (name, `address.country` as ISO 3166-1 alpha-2) |
 //! | patient | `Patient`: the pseudonym as the only identifier, gender, partial `birthDate`, `deceasedBoolean`, `managingOrganization`; never a name, address or record number |
-//! | diagnosis | `Condition` (MONDO, OMIM or Orphanet), `verificationStatus` confirmed, `recordedDate` = diagnosis date |
+//! | diagnosis | `Condition` (MONDO, OMIM or Orphanet), `verificationStatus` confirmed, `recordedDate` = diagnosis date, `onsetDateTime` or `onsetAge` = the symptom onset for the diagnosis it belongs to ([`Patient::symptom_onset_diagnosis`](casebook_domain::patient::Patient::symptom_onset_diagnosis)) |
 //! | phenotypic feature, present or excluded | `Observation` on the phenomics-exchange IG Phenotype profile: HPO code, LOINC LA9633-4 Present / LA9634-2 Absent, onset age and HPO severity and modifiers as components |
 //! | laboratory value | `Observation` in the canonical UCUM unit, LOINC-coded for CRP and platelets |
 //! | treatment course | `MedicationStatement` with UCUM dose, `timing.repeat`, route text, the derived mg/kg/day, targets as `reasonCode` |

@@ -165,6 +165,9 @@ pub struct Condition {
     pub subject: Reference,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub onset_date_time: Option<String>,
+    /// An `Age`: a UCUM quantity of time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onset_age: Option<Quantity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recorded_date: Option<String>,
 }

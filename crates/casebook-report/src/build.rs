@@ -1013,8 +1013,10 @@ pub fn listing(study: &Study, patients: &[Patient], ontology: &dyn Ontology) -> 
                 .map_or("–".to_string(), |pct| {
                     format!("{} % ({})", format_number(pct.value()), classify_chimerism(pct, &study.settings.chimerism).label())
                 });
-            let follow_up =
-                p.last_follow_up.and_then(|d| p.age_at(&d)).map_or("–".to_string(), |age| format!("{age}, {}", p.vital_status.key()));
+            let follow_up = p
+                .last_follow_up
+                .and_then(|point| p.age_at_time_point(&point))
+                .map_or("–".to_string(), |age| format!("{age}, {}", p.vital_status.key()));
             Row {
                 level: 1,
                 cells: vec![

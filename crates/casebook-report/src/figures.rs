@@ -73,7 +73,7 @@ fn swimmer(study: &Study, patients: &[Patient]) -> FigureInfo {
         .filter_map(|patient| {
             let mut bars = Vec::new();
             let mut markers = Vec::new();
-            let follow_up = patient.last_follow_up.and_then(|d| position(study, patient, &d));
+            let follow_up = patient.last_follow_up_date().and_then(|d| position(study, patient, &d));
             for (index, line) in lines.iter().enumerate() {
                 for course in patient.courses.iter().filter(|c| in_line(study, line, c)) {
                     let Some(start) = position(study, patient, &course.start) else { continue };

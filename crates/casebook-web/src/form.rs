@@ -710,6 +710,8 @@ pub(crate) fn label_for(name: &str) -> String {
         ("cd34PerKgMillions", "CD34+ cells (millions per kg)"),
         ("kg", "Weight (kg)"),
         ("ageMonths", "Age (months)"),
+        ("symptomOnsetAgeMonths", "Symptom onset: age (months)"),
+        ("lastFollowUpAgeMonths", "Last follow-up: age (months)"),
         ("percentDonor", "Donor cells (%)"),
         ("waspPositive", "WASP-positive cells (%)"),
         ("vcnPerCell", "VCN per cell"),

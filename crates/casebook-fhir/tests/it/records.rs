@@ -1,6 +1,6 @@
 //! Records the reference study does not have (a serious adverse event, a single dose, a value in
-//! another unit, dated features, an unknown vital status, no data label), exported from an
-//! edited copy of it.
+//! another unit, dated features, an unknown vital status, a second diagnosis, an onset age, no
+//! data label), exported from an edited copy of it.
 
 use std::fs;
 
@@ -13,6 +13,10 @@ pub fn edited_study() -> tempfile::TempDir {
     let dir = copy_of_reference_study();
     edit_patient(dir.path(), "WAS-IT1-01", |record| {
         record["vitalStatus"] = json!("lost-to-follow-up");
+        record["diagnoses"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "id": "MONDO:0005265", "label": "inflammatory bowel disease", "date": "2015-06" }));
         record["labs"].as_array_mut().unwrap().push(json!({ "date": "2014-01-20", "analyte": "crp", "value": 0.8, "unit": "mg/dL" }));
         let features = record["features"].as_array_mut().unwrap();
         features.push(json!({
@@ -30,6 +34,11 @@ pub fn edited_study() -> tempfile::TempDir {
             "frequency": "once", "start": "2014-02-03", "end": "2014-02-03", "phase": "before-definitive-therapy",
             "targets": ["HP:0033622"], "termination": "no-longer-needed"
         }));
+    });
+    // As a publication gives it.
+    edit_patient(dir.path(), "WAS-IT1-02", |record| {
+        record.as_object_mut().unwrap().remove("symptomOnset");
+        record["symptomOnsetAgeMonths"] = json!(14);
     });
     dir
 }
@@ -63,6 +72,31 @@ fn a_serious_adverse_event_is_an_r4_adverse_event_suspecting_its_course() {
         notes.iter().any(|n| n.contains("action taken: interrupted")),
         "the action taken, which R4 AdverseEvent cannot hold: {notes:?}"
     );
+}
+
+#[test]
+fn the_symptom_onset_is_the_onset_of_the_study_disease_only() {
+    let dir = edited_study();
+    let bundle = bundle_of(dir.path());
+    let conditions = of_patient(&bundle, "Condition", "WAS-IT1-01");
+    let dates = |code: &str| {
+        let condition = conditions.iter().find(|c| codings(&c["code"]).iter().any(|(_, c)| c.ends_with(code))).unwrap();
+        (condition["onsetDateTime"].as_str(), condition["recordedDate"].as_str())
+    };
+    // WAS: onset 2013-10 and diagnosed 2013-10-21 (the reference record); the second diagnosis has
+    // its date of diagnosis and no onset.
+    assert_eq!(dates("0010518"), (Some("2013-10"), Some("2013-10-21")));
+    assert_eq!(dates("0005265"), (None, Some("2015-06")));
+}
+
+#[test]
+fn a_symptom_onset_given_as_an_age_is_the_condition_onset_age() {
+    let dir = edited_study();
+    let bundle = bundle_of(dir.path());
+    let conditions = of_patient(&bundle, "Condition", "WAS-IT1-02");
+    assert_eq!(conditions.len(), 1);
+    assert_eq!(conditions[0]["onsetAge"], json!({ "value": 14.0, "unit": "months", "system": "http://unitsofmeasure.org", "code": "mo" }));
+    assert!(conditions[0].get("onsetDateTime").is_none());
 }
 
 #[test]

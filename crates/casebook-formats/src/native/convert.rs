@@ -88,9 +88,9 @@ pub fn patient_from_dto(dto: &PatientDto) -> Result<Patient, Vec<Diagnostic>> {
     let sex = p.take("sex", Sex::parse(&dto.sex));
     let birth = p.optional("birth", dto.birth.as_deref(), date);
     let vital_status = p.take("vitalStatus", VitalStatus::parse(&dto.vital_status));
-    let last_follow_up = p.optional("lastFollowUp", dto.last_follow_up.as_deref(), date);
+    let last_follow_up = date_or_age(&mut p, "lastFollowUp", dto.last_follow_up.as_deref(), dto.last_follow_up_age_months);
     let cause_of_death = optional_text(&mut p, "causeOfDeath".into(), "cause of death", &dto.cause_of_death);
-    let symptom_onset = p.optional("symptomOnset", dto.symptom_onset.as_deref(), date);
+    let symptom_onset = date_or_age(&mut p, "symptomOnset", dto.symptom_onset.as_deref(), dto.symptom_onset_age_months);
     let diagnoses = p.list("diagnoses", &dto.diagnoses, |p, path, d| {
         let code = p.take(format!("{path}.id"), diagnosis_code(&d.id, &d.label));
         let date = p.optional(format!("{path}.date"), d.date.as_deref(), date);
@@ -214,19 +214,54 @@ fn diagnosis_code(id: &str, label: &str) -> Result<Code, DomainError> {
     Code::new(curie, label)
 }
 
+/// A time point given as two fields of a record, `{key}` for a date and `{key}AgeMonths` for an
+/// age: at most one of them.
+fn date_or_age(p: &mut Problems, key: &str, text: Option<&str>, age_months: Option<i64>) -> Option<Option<TimePoint>> {
+    match (text, age_months) {
+        (None, None) => Some(None),
+        (Some(text), None) => p.take(key, date(text)).map(|d| Some(TimePoint::Date(d))),
+        (None, Some(months)) => reported_age(p, &format!("{key}AgeMonths"), months).map(|age| Some(TimePoint::Age(age))),
+        (Some(_), Some(_)) => {
+            p.error(key, "invalid-value", format!("give `{key}` (a date) or `{key}AgeMonths` (an age), not both"));
+            None
+        }
+    }
+}
+
+/// The `{key}` field of a time point written as two fields ([`date_or_age`]).
+fn date_text(point: Option<TimePoint>) -> Option<Text<'static>> {
+    match point? {
+        TimePoint::Date(date) => Some(date.to_string().into()),
+        TimePoint::Age(_) => None,
+    }
+}
+
+/// The `{key}AgeMonths` field of a time point written as two fields ([`date_or_age`]).
+fn age_months(point: Option<TimePoint>) -> Option<i64> {
+    match point? {
+        TimePoint::Age(age) => Some(age.min_months()),
+        TimePoint::Date(_) => None,
+    }
+}
+
+/// An age reported in months, refused when no person has it.
+fn reported_age(p: &mut Problems, path: &str, months: i64) -> Option<Age> {
+    let age = Age::reported(months);
+    if age.is_none() {
+        p.error(path, "invalid-value", format!("an age of {months} months is not plausible"));
+    }
+    age
+}
+
 fn time_point(p: &mut Problems, path: &str, dto: &Option<TimePointDto>) -> Option<Option<TimePoint>> {
     match dto {
         None => Some(None),
         Some(TimePointDto { date: Some(text), age_months: None }) => {
             p.take(format!("{path}.date"), date(text)).map(|d| Some(TimePoint::Date(d)))
         }
-        Some(TimePointDto { date: None, age_months: Some(months) }) => match Age::reported(*months) {
-            Some(age) => Some(Some(TimePoint::Age(age))),
-            None => {
-                p.error(format!("{path}.ageMonths"), "invalid-value", format!("an age of {months} months is not plausible"));
-                None
-            }
-        },
+        Some(TimePointDto { date: None, age_months: Some(months) }) => {
+            reported_age(p, &format!("{path}.ageMonths"), *months).map(|age| Some(TimePoint::Age(age)))
+        }
         Some(_) => {
             p.error(path, "invalid-value", "give exactly one of `date` or `ageMonths`");
             None
@@ -414,9 +449,11 @@ pub fn patient_to_dto(patient: &Patient) -> PatientDto<'_> {
         family_history: patient.family_history,
         consanguinity: patient.consanguinity,
         vital_status: patient.vital_status.key().into(),
-        last_follow_up: patient.last_follow_up.map(|d| d.to_string().into()),
+        last_follow_up: date_text(patient.last_follow_up),
+        last_follow_up_age_months: age_months(patient.last_follow_up),
         cause_of_death: patient.cause_of_death.as_deref().map(Into::into),
-        symptom_onset: patient.symptom_onset.map(|d| d.to_string().into()),
+        symptom_onset: date_text(patient.symptom_onset),
+        symptom_onset_age_months: age_months(patient.symptom_onset),
         diagnoses: patient
             .diagnoses
             .iter()

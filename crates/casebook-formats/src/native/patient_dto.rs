@@ -29,9 +29,13 @@ pub struct PatientDto<'a> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_follow_up: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_follow_up_age_months: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause_of_death: Option<Text<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub symptom_onset: Option<Text<'a>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub symptom_onset_age_months: Option<i64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diagnoses: Vec<DiagnosisDto<'a>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

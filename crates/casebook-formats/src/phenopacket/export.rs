@@ -2,10 +2,11 @@
 //!
 //! Everything with a place in the schema is written there: phenotypic features, diseases,
 //! variants, laboratory values with a verified LOINC code, treatments with dose intervals and
-//! responses, gene therapy and HSCT as procedures. What the schema has no place for (the
-//! center, Zhu assessments, chimerism, body weights, the study-defined response grades, steroid
-//! discontinuation) travels in `metaData.externalReferences` as the Casebook record, so that a
-//! phenopacket written by Casebook reads back into Casebook without loss; other tools ignore it.
+//! responses, gene therapy and HSCT as procedures; the symptom onset as the onset of its disease.
+//! What the schema has no place for (the center, dates of diagnosis, Zhu assessments, chimerism,
+//! body weights, the study-defined response grades, steroid discontinuation) travels in
+//! `metaData.externalReferences` as the Casebook record, so that a phenopacket written by
+//! Casebook reads back into Casebook without loss; other tools ignore it.
 
 use std::collections::BTreeSet;
 
@@ -71,7 +72,7 @@ pub fn patient_to_phenopacket(study: &Study, patient: &Patient, created: &str, h
         subject.insert("dateOfBirth".into(), json!(timestamp(birth)));
     }
     if let Some(last) = &patient.last_follow_up {
-        subject.insert("timeAtLastEncounter".into(), json!({ "timestamp": timestamp(last) }));
+        subject.insert("timeAtLastEncounter".into(), time_element(last));
     }
     let status = match patient.vital_status {
         VitalStatus::Alive => "ALIVE",
@@ -134,14 +135,18 @@ pub fn patient_to_phenopacket(study: &Study, patient: &Patient, created: &str, h
         document.insert("measurements".into(), Value::Array(measurements));
     }
 
+    // A Disease has an onset and no date of diagnosis: the symptom onset goes to its disease, and
+    // the dates of diagnosis stay in the Casebook record below.
+    let onset_diagnosis = patient.symptom_onset_diagnosis(study.disease.as_ref());
     let diseases: Vec<Value> = patient
         .diagnoses
         .iter()
-        .map(|diagnosis| {
+        .enumerate()
+        .map(|(index, diagnosis)| {
             let mut d = Map::new();
             d.insert("term".into(), prefixes.term(diagnosis.code.id().as_str(), diagnosis.code.label()));
-            if let Some(date) = &diagnosis.date {
-                d.insert("onset".into(), json!({ "timestamp": timestamp(date) }));
+            if let Some(onset) = patient.symptom_onset.filter(|_| onset_diagnosis == Some(index)) {
+                d.insert("onset".into(), time_element(&onset));
             }
             Value::Object(d)
         })
@@ -205,7 +210,7 @@ pub fn patient_to_phenopacket(study: &Study, patient: &Patient, created: &str, h
                 casebook_domain::drug::DoseUnit::MgPerKg => ("UCUM:mg/kg", "milligram per kilogram"),
             };
             let (frequency_id, frequency_label) = vocabulary::frequency(frequency);
-            let end = course.end.or(if course.ongoing { patient.last_follow_up } else { None }).unwrap_or(course.start);
+            let end = course.end.or(if course.ongoing { patient.last_follow_up_date() } else { None }).unwrap_or(course.start);
             treatment.insert(
                 "doseIntervals".into(),
                 json!([{

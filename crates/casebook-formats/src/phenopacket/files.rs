@@ -212,7 +212,7 @@ fn read_phenopacket<'h>(
                 diagnostic.path.insert_str(0, &place);
                 diagnostic
             };
-            let mut mapped = map_phenopacket(&member.standalone(), center, &study.drugs)
+            let mut mapped = map_phenopacket(&member.standalone(), study, center)
                 .map_err(|problems| problems.into_iter().map(in_file).collect::<Vec<_>>())?;
             let warnings = std::mem::take(&mut mapped.warnings);
             let checked = check_patient(mapped.record.patient(), study).into_iter().map(|diagnostic| mapped.finding_in_file(diagnostic));

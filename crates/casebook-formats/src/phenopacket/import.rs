@@ -13,6 +13,7 @@ use casebook_domain::code::{Code, CodeSystem, Curie};
 use casebook_domain::date::{Age, PartialDate};
 use casebook_domain::drug::{Dose, DoseUnit, DrugCatalog};
 use casebook_domain::patient::*;
+use casebook_domain::study::Study;
 use casebook_phenopackets::genomic_interpretation::Call;
 use casebook_phenopackets::measurement::MeasurementValue;
 use casebook_phenopackets::medical_action::Action;
@@ -140,7 +141,7 @@ pub fn months_of(duration: &str) -> Option<i64> {
 
 /// Reads a phenopacket given as a JSON value as a patient of a center (see [`map_phenopacket`]);
 /// a value that does not follow the schema is one error.
-pub fn phenopacket_to_patient(document: &Value, center: &Slug, drugs: &DrugCatalog) -> Result<Mapped, Vec<Diagnostic>> {
+pub fn phenopacket_to_patient(document: &Value, study: &Study, center: &Slug) -> Result<Mapped, Vec<Diagnostic>> {
     let phenopacket = Phenopacket::from_json_value(document).map_err(|error| {
         vec![Diagnostic {
             level: Level::Error,
@@ -150,18 +151,20 @@ pub fn phenopacket_to_patient(document: &Value, center: &Slug, drugs: &DrugCatal
             source: None,
         }]
     })?;
-    map_phenopacket(&phenopacket, center, drugs)
+    map_phenopacket(&phenopacket, study, center)
 }
 
-/// Maps a phenopacket to a patient of a center: the Casebook record a Casebook export carries,
-/// or else what a record can hold, with the whole document kept as its compact canonical JSON.
-pub fn map_phenopacket(phenopacket: &Phenopacket, center: &Slug, drugs: &DrugCatalog) -> Result<Mapped, Vec<Diagnostic>> {
+/// Maps a phenopacket to a patient of a center of `study`: the Casebook record a Casebook export
+/// carries, or else what a record can hold, with the whole document kept as its compact canonical
+/// JSON. The study gives the drugs a treatment may name and the disease whose onset is the
+/// patient's symptom onset ([`Patient::symptom_onset_diagnosis`]).
+pub fn map_phenopacket(phenopacket: &Phenopacket, study: &Study, center: &Slug) -> Result<Mapped, Vec<Diagnostic>> {
     if let Some(record) = casebook_record(phenopacket) {
         let record = EncodedRecord::new(parse_patient_json(record)?);
         return Ok(Mapped { record, kept_verbatim: Vec::new(), warnings: Vec::new(), origins: Vec::new() });
     }
     let mut map = Mapper { kept: Vec::new(), warnings: Vec::new(), origins: Vec::new() };
-    let patient = map.patient(phenopacket, center, drugs)?;
+    let patient = map.patient(phenopacket, study, center)?;
     let record = EncodedRecord::with_source_document(patient, PHENOPACKET_FORMAT, phenopacket.to_compact_json());
     Ok(Mapped { record, kept_verbatim: map.kept, warnings: map.warnings, origins: map.origins })
 }
@@ -171,6 +174,9 @@ fn casebook_record(phenopacket: &Phenopacket) -> Option<&str> {
     let references = &phenopacket.meta_data.as_ref()?.external_references;
     references.iter().find(|r| r.id == CASEBOOK_RECORD_REFERENCE).and_then(|r| non_empty(&r.description))
 }
+
+/// A disease's onset and its JSON path, when it has one.
+type DiseaseOnset<'d> = Option<(&'d TimeElement, String)>;
 
 struct Mapper {
     kept: Vec<String>,
@@ -188,7 +194,7 @@ impl Mapper {
         self.origins.push(Origin { record_list, record_index, file_list, file_index });
     }
 
-    fn patient(&mut self, d: &Phenopacket, center: &Slug, drugs: &DrugCatalog) -> Result<Patient, Vec<Diagnostic>> {
+    fn patient(&mut self, d: &Phenopacket, study: &Study, center: &Slug) -> Result<Patient, Vec<Diagnostic>> {
         let id = d.id.as_str();
         let pseudonym = Pseudonym::parse(id).map_err(|e| {
             vec![Diagnostic { level: Level::Error, path: "id".into(), rule: "invalid-value".into(), message: e.to_string(), source: None }]
@@ -207,16 +213,7 @@ impl Mapper {
             Some(vital_status::Status::Deceased) => VitalStatus::Deceased,
             _ => VitalStatus::Unknown,
         };
-        let last_follow_up = match &subject.time_at_last_encounter {
-            Some(time) => match timestamp_date(Some(time)) {
-                Some(date) => Some(date),
-                None => {
-                    self.keep("$.subject.timeAtLastEncounter");
-                    None
-                }
-            },
-            None => None,
-        };
+        let last_follow_up = self.time_point(subject.time_at_last_encounter.as_ref(), || "$.subject.timeAtLastEncounter".into());
         let kept_subject_fields = [
             ("alternateIds", !subject.alternate_ids.is_empty()),
             ("karyotypicSex", subject.karyotypic_sex != KaryotypicSex::UnknownKaryotype),
@@ -240,10 +237,10 @@ impl Mapper {
         };
 
         let features = self.features(d);
-        let diagnoses = self.diseases(d);
+        let (diagnoses, onsets) = self.diseases(d);
         let variants = self.variants(d);
         let labs = self.measurements(d);
-        let (courses, definitive_therapies) = self.medical_actions(d, drugs);
+        let (courses, definitive_therapies) = self.medical_actions(d, &study.drugs);
         for (key, set) in [("biosamples", !d.biosamples.is_empty()), ("files", !d.files.is_empty())] {
             if set {
                 self.keep(format!("$.{key}"));
@@ -274,8 +271,24 @@ impl Mapper {
             notes: None,
             source_document: None,
         };
+        self.symptom_onset(&mut patient, study, onsets);
         assign_phases(&mut patient);
         Ok(patient)
+    }
+
+    /// A disease's onset is the patient's symptom onset when it is the disease the symptom onset
+    /// belongs to and a date or an age; any other onset is kept verbatim. A phenopacket has no
+    /// date of diagnosis, so an imported diagnosis has none.
+    fn symptom_onset(&mut self, patient: &mut Patient, study: &Study, onsets: Vec<DiseaseOnset<'_>>) {
+        let index = patient.symptom_onset_diagnosis(study.disease.as_ref());
+        for (diagnosis, onset) in onsets.into_iter().enumerate() {
+            let Some((element, path)) = onset else { continue };
+            if Some(diagnosis) == index {
+                patient.symptom_onset = self.time_point(Some(element), || path);
+            } else {
+                self.keep(path);
+            }
+        }
     }
 
     fn features(&mut self, d: &Phenopacket) -> Vec<PhenotypicFeature> {
@@ -339,8 +352,10 @@ impl Mapper {
         None
     }
 
-    fn diseases(&mut self, d: &Phenopacket) -> Vec<Diagnosis> {
-        let mut diagnoses = Vec::new();
+    /// The diseases as diagnoses, each with its onset and the onset's path, for
+    /// [`Mapper::symptom_onset`].
+    fn diseases<'d>(&mut self, d: &'d Phenopacket) -> (Vec<Diagnosis>, Vec<DiseaseOnset<'d>>) {
+        let (mut diagnoses, mut onsets) = (Vec::new(), Vec::new());
         for (i, disease) in d.diseases.iter().enumerate() {
             let path = format!("$.diseases[{i}]");
             let (id, label) = disease.term.as_ref().map_or(("", ""), |term| (term.id.as_str(), term.label.as_str()));
@@ -352,10 +367,7 @@ impl Mapper {
                 self.keep(path);
                 continue;
             };
-            let date = timestamp_date(disease.onset.as_ref());
-            if disease.onset.is_some() && date.is_none() {
-                self.keep(format!("{path}.onset"));
-            }
+            onsets.push(disease.onset.as_ref().map(|onset| (onset, format!("{path}.onset"))));
             let kept_fields = [
                 ("excluded", disease.excluded),
                 ("resolution", disease.resolution.is_some()),
@@ -370,9 +382,9 @@ impl Mapper {
                 }
             }
             self.made_from("diagnoses", diagnoses.len(), "diseases", i);
-            diagnoses.push(Diagnosis { code, date });
+            diagnoses.push(Diagnosis { code, date: None });
         }
-        diagnoses
+        (diagnoses, onsets)
     }
 
     fn variants(&mut self, d: &Phenopacket) -> Vec<Variant> {

@@ -30,7 +30,7 @@ fn was_example() -> Value {
 /// `value` read as a phenopacket and mapped as a patient of center IT1.
 fn imported(value: &Value, folder: &StudyFolder) -> Mapped {
     let phenopacket = casebook_phenopackets::Phenopacket::from_json(&value.to_string()).unwrap();
-    map_phenopacket(&phenopacket, &Slug::parse("center", "IT1").unwrap(), &folder.study.drugs).unwrap()
+    map_phenopacket(&phenopacket, &folder.study, &Slug::parse("center", "IT1").unwrap()).unwrap()
 }
 
 /// Values a change puts in a string's place: durations, timestamps and CURIEs at and past their
@@ -154,7 +154,7 @@ fn changed_phenopackets_import_into_records_that_read_back_and_export_what_was_i
             validate_document(&document, Hpo::embedded());
             for member in document.members() {
                 let phenopacket = member.standalone();
-                let Ok(mapped) = map_phenopacket(&phenopacket, &center, &folder.study.drugs) else { continue };
+                let Ok(mapped) = map_phenopacket(&phenopacket, &folder.study, &center) else { continue };
                 let patient = mapped.record.patient();
                 check_patient(patient, &folder.study);
                 let stored = parse_patient_json(mapped.record.json());

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use casebook_domain::patient::{Slug, Source};
+use casebook_domain::date::{Age, PartialDate};
+use casebook_domain::patient::{Slug, Source, TimePoint};
 use casebook_formats::FormatError;
 use casebook_formats::native::folder::{patient_to_json, read_study_folder};
 use casebook_formats::native::record::{EncodedRecord, sha256_hex};
@@ -69,7 +70,7 @@ fn a_foreign_phenopacket_maps_what_it_can_and_keeps_the_rest() {
     let phenopacket = Phenopacket::from_json(&text).unwrap();
     let folder = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap();
     let center = Slug::parse("center", "IT1").unwrap();
-    let mapped = phenopacket_to_patient(&phenopacket.to_json_value(), &center, &folder.study.drugs).unwrap();
+    let mapped = phenopacket_to_patient(&phenopacket.to_json_value(), &folder.study, &center).unwrap();
     let patient = mapped.record.patient();
     assert_eq!(patient.pseudonym.as_str(), "WASREG-S03-0001");
     assert_eq!(patient.source, Source::Chart);
@@ -80,8 +81,9 @@ fn a_foreign_phenopacket_maps_what_it_can_and_keeps_the_rest() {
     assert_eq!((anakinra.start.to_string(), anakinra.dose.map(|d| d.to_string())), ("2022-03-01".to_string(), Some("2 mg/kg".to_string())));
     assert_eq!(patient.variants[0].hgvs_c.as_str(), "c.1369C>T");
     assert_eq!(patient.labs.len(), 1, "the CRP with a date; the age-timed platelet count is kept verbatim");
-    for kept in ["$.measurements[1]", "$.phenotypicFeatures[0].onset", "$.phenotypicFeatures[4].evidence", "$.subject.timeAtLastEncounter"]
-    {
+    assert_eq!(patient.last_follow_up, Some(TimePoint::Age(Age::from_months(74))), "seen last at P6Y2M");
+    // The onset class of a disease other than the study's (OMIM's WAS, where the study names MONDO's).
+    for kept in ["$.measurements[1]", "$.phenotypicFeatures[0].onset", "$.phenotypicFeatures[4].evidence", "$.diseases[0].onset"] {
         assert!(mapped.kept_verbatim.iter().any(|k| k == kept), "{kept} not listed: {:?}", mapped.kept_verbatim);
     }
     // The first medical action's adverse events have no grade: the warning names that action,
@@ -102,6 +104,101 @@ fn a_foreign_phenopacket_maps_what_it_can_and_keeps_the_rest() {
     assert_eq!(source.record_fingerprint, record_fingerprint(patient));
     let exported = phenopacket_text(&folder.study, patient, "2026-01-01T00:00:00Z", "2025-01-16");
     assert_eq!(exported, phenopacket.to_json(), "the original phenopacket comes back");
+}
+
+#[test]
+fn a_disease_onset_is_the_symptom_onset_and_not_a_date_of_diagnosis() {
+    // Each reference patient written as a phenopacket without its Casebook record, so that the
+    // import maps the document's fields: the onset of the study's disease is the symptom onset
+    // both ways, and a phenopacket has no place for a date of diagnosis.
+    let folder = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap();
+    let study_disease = folder.study.disease.clone().expect("the reference study names its disease");
+    for patient in &folder.patients {
+        let text = phenopacket_text(&folder.study, patient, "2026-01-01T00:00:00Z", "2025-01-16");
+        let mut document: serde_json::Value = serde_json::from_str(&text).unwrap();
+        document["metaData"].as_object_mut().unwrap().remove("externalReferences");
+        for disease in document["diseases"].as_array().unwrap() {
+            let onset = disease["onset"]["timestamp"].as_str();
+            if disease["term"]["id"] == study_disease.id().as_str() {
+                let Some(TimePoint::Date(symptom_onset)) = patient.symptom_onset else {
+                    panic!("every reference patient has a dated onset")
+                };
+                let symptom_onset = symptom_onset.to_string();
+                assert!(onset.is_some_and(|onset| onset.starts_with(&symptom_onset)), "{}: {onset:?}", patient.pseudonym);
+            } else {
+                assert_eq!(onset, None, "{}: only the study's disease has the symptom onset", patient.pseudonym);
+            }
+        }
+        let mapped = phenopacket_to_patient(&document, &folder.study, &patient.center).unwrap();
+        let imported = mapped.record.patient();
+        // A timestamp has a day: the month is what a year-month onset keeps.
+        let month = |onset: Option<TimePoint>| match onset {
+            Some(TimePoint::Date(date)) => Some((date.year_value(), date.month_value())),
+            _ => None,
+        };
+        assert_eq!(month(imported.symptom_onset), month(patient.symptom_onset), "{}", patient.pseudonym);
+        assert!(imported.diagnoses.iter().all(|diagnosis| diagnosis.date.is_none()), "{}", patient.pseudonym);
+        assert!(!mapped.kept_verbatim.iter().any(|path| path.starts_with("$.diseases")), "{:?}", mapped.kept_verbatim);
+    }
+}
+
+#[test]
+fn ages_of_onset_and_of_last_follow_up_travel_as_phenopacket_ages() {
+    // A published case gives ages, not dates: onset at 14 months, last seen at 10 years 10 months.
+    let folder = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap();
+    let mut patient = folder.patients[0].clone();
+    patient.symptom_onset = Some(TimePoint::Age(Age::from_months(14)));
+    patient.last_follow_up = Some(TimePoint::Age(Age::from_months(130)));
+    let text = phenopacket_text(&folder.study, &patient, "2026-01-01T00:00:00Z", "2025-01-16");
+    let mut document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(document["subject"]["timeAtLastEncounter"], serde_json::json!({ "age": { "iso8601duration": "P10Y10M" } }));
+    assert_eq!(document["diseases"][0]["onset"], serde_json::json!({ "age": { "iso8601duration": "P1Y2M" } }));
+    // Read by its fields, not from the Casebook record it carries.
+    document["metaData"].as_object_mut().unwrap().remove("externalReferences");
+    let mapped = phenopacket_to_patient(&document, &folder.study, &patient.center).unwrap();
+    let imported = mapped.record.patient();
+    assert_eq!((imported.symptom_onset, imported.last_follow_up), (patient.symptom_onset, patient.last_follow_up));
+    assert!(
+        !mapped.kept_verbatim.iter().any(|path| path.contains("onset") && path.starts_with("$.diseases")),
+        "{:?}",
+        mapped.kept_verbatim
+    );
+    assert!(!mapped.kept_verbatim.iter().any(|path| path == "$.subject.timeAtLastEncounter"), "{:?}", mapped.kept_verbatim);
+}
+
+#[test]
+fn onsets_a_record_cannot_hold_are_kept_verbatim() {
+    let text = std::fs::read_to_string(repository().join("../shared/data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    let mut document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let folder = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap();
+    let center = Slug::parse("center", "IT1").unwrap();
+    let was = folder.study.disease.clone().unwrap();
+    // The study's disease dated, and a second disease dated too: one symptom onset, of the first.
+    document["diseases"] = serde_json::json!([
+        { "term": { "id": "MONDO:0005265", "label": "inflammatory bowel disease" }, "onset": { "timestamp": "2020-01-01T00:00:00Z" } },
+        { "term": { "id": was.id().as_str(), "label": was.label() }, "onset": { "timestamp": "2018-03-01T00:00:00Z" } },
+    ]);
+    let mapped = phenopacket_to_patient(&document, &folder.study, &center).unwrap();
+    let march_2018 = Some(TimePoint::Date(PartialDate::parse("2018-03-01").unwrap()));
+    assert_eq!(mapped.record.patient().symptom_onset, march_2018);
+    let diseases: Vec<&String> = mapped.kept_verbatim.iter().filter(|path| path.starts_with("$.diseases")).collect();
+    assert_eq!(diseases, ["$.diseases[0].onset"]);
+
+    // A study that names no disease: the onset of a patient's only disease is the symptom onset,
+    // a date or an age, but not an onset class, which a record has no place for.
+    let mut study = folder.study.clone();
+    study.disease = None;
+    document["diseases"] = serde_json::json!([{ "term": { "id": "OMIM:301000", "label": "Wiskott-Aldrich syndrome" }, "onset": { "timestamp": "2018-03-01T00:00:00Z" } }]);
+    let mapped = phenopacket_to_patient(&document, &study, &center).unwrap();
+    assert_eq!(mapped.record.patient().symptom_onset, march_2018);
+    document["diseases"][0]["onset"] = serde_json::json!({ "age": { "iso8601duration": "P3M" } });
+    let mapped = phenopacket_to_patient(&document, &study, &center).unwrap();
+    assert_eq!(mapped.record.patient().symptom_onset, Some(TimePoint::Age(Age::from_months(3))));
+    assert!(!mapped.kept_verbatim.iter().any(|path| path.starts_with("$.diseases")), "{:?}", mapped.kept_verbatim);
+    document["diseases"][0]["onset"] = serde_json::json!({ "ontologyClass": { "id": "HP:0003593", "label": "Infantile onset" } });
+    let mapped = phenopacket_to_patient(&document, &study, &center).unwrap();
+    assert_eq!(mapped.record.patient().symptom_onset, None);
+    assert!(mapped.kept_verbatim.iter().any(|path| path == "$.diseases[0].onset"), "{:?}", mapped.kept_verbatim);
 }
 
 #[test]
@@ -127,7 +224,7 @@ fn a_run_counts_what_its_records_keep_verbatim_by_place() {
     assert_eq!(kept.records, 2);
 
     let center = Slug::parse("center", "IT1").unwrap();
-    let paths = phenopacket_to_patient(&serde_json::from_str(&text).unwrap(), &center, &folder.study.drugs).unwrap().kept_verbatim;
+    let paths = phenopacket_to_patient(&serde_json::from_str(&text).unwrap(), &folder.study, &center).unwrap().kept_verbatim;
     let mut expected = std::collections::BTreeMap::new();
     for path in &paths {
         let place: String = path
@@ -138,7 +235,8 @@ fn a_run_counts_what_its_records_keep_verbatim_by_place() {
         *expected.entry(place).or_insert(0) += 2;
     }
     assert_eq!(kept.places, expected);
-    assert_eq!(kept.places.get("$.subject.timeAtLastEncounter"), Some(&2));
+    assert_eq!(kept.places.get("$.diseases[].onset"), Some(&2));
+    assert_eq!(kept.places.get("$.subject.timeAtLastEncounter"), None, "an age at the last encounter is the record's");
     assert_eq!(kept.places.get("$.measurements[]"), Some(&2), "{paths:?}");
 }
 
@@ -181,7 +279,7 @@ fn forty_store_files(folder: &std::path::Path) -> Vec<String> {
         .map(|(index, file)| {
             std::fs::copy(file, folder.join(format!("{index:02}.json"))).unwrap();
             let document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
-            phenopacket_to_patient(&document, &center, &study.drugs).unwrap().record.patient().pseudonym.to_string()
+            phenopacket_to_patient(&document, &study, &center).unwrap().record.patient().pseudonym.to_string()
         })
         .collect()
 }

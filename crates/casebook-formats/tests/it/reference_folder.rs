@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use casebook_domain::date::Age;
+use casebook_domain::patient::TimePoint;
 use casebook_formats::native::folder::{patient_to_json, read_study_folder, study_to_toml};
 use serde_json::Value;
 
@@ -47,8 +49,14 @@ fn the_reference_study_file_satisfies_the_study_schema() {
 fn the_patient_schema_refuses_what_the_reader_refuses() {
     let validator = schema("patient.schema.json");
     let valid: Value = serde_json::from_str(&std::fs::read_to_string(&patient_files()[0]).unwrap()).unwrap();
-    let mutations: [(&str, fn(&mut Value)); 4] = [
+    let mutations: [(&str, fn(&mut Value)); 7] = [
+        ("last follow-up as a date and an age", |v| v["lastFollowUpAgeMonths"] = 130.into()),
         ("malformed HPO id", |v| v["features"][0]["id"] = "HP:964".into()),
+        ("symptom onset as a date and an age", |v| v["symptomOnsetAgeMonths"] = 14.into()),
+        ("symptom onset at an age no person has", |v| {
+            v.as_object_mut().unwrap().remove("symptomOnset");
+            v["symptomOnsetAgeMonths"] = 1501.into();
+        }),
         ("unknown field", |v| v["name"] = "Mario Rossi".into()),
         ("missing pseudonym", |v| drop(v.as_object_mut().unwrap().remove("pseudonym"))),
         ("day-less month", |v| v["birth"] = "2015-13".into()),
@@ -63,6 +71,24 @@ fn the_patient_schema_refuses_what_the_reader_refuses() {
             "{case} must be refused by the reader"
         );
     }
+}
+
+#[test]
+fn a_symptom_onset_and_a_last_follow_up_may_be_ages_instead_of_dates() {
+    // As publications give them: "onset at 14 months, last seen at 10 years 10 months".
+    let validator = schema("patient.schema.json");
+    let mut instance: Value = serde_json::from_str(&std::fs::read_to_string(&patient_files()[0]).unwrap()).unwrap();
+    for key in ["symptomOnset", "lastFollowUp"] {
+        instance.as_object_mut().unwrap().remove(key);
+    }
+    instance["symptomOnsetAgeMonths"] = 14.into();
+    instance["lastFollowUpAgeMonths"] = 130.into();
+    assert!(validator.is_valid(&instance));
+    let patient = casebook_formats::native::folder::parse_patient_json(&instance.to_string()).unwrap();
+    assert_eq!(patient.symptom_onset, Some(TimePoint::Age(Age::from_months(14))));
+    assert_eq!(patient.last_follow_up, Some(TimePoint::Age(Age::from_months(130))));
+    let written: Value = serde_json::from_str(&patient_to_json(&patient)).unwrap();
+    assert_eq!(written, instance, "written back as it was given");
 }
 
 #[test]

@@ -128,7 +128,7 @@ fn changed_records_are_checked_written_back_exported_and_reported() {
             assert_eq!(parse_patient_json(&patient_to_json(&patient)).as_ref(), Ok(&patient), "{text}");
             let exported = phenopacket_text(&folder.study, &patient, "2026-01-01T00:00:00Z", Hpo::embedded().release());
             let phenopacket = Phenopacket::from_json(&exported).unwrap_or_else(|error| panic!("{error}: {exported}"));
-            let imported = map_phenopacket(&phenopacket, &patient.center, &folder.study.drugs).unwrap();
+            let imported = map_phenopacket(&phenopacket, &folder.study, &patient.center).unwrap();
             assert_eq!(imported.record.patient(), &patient, "through its phenopacket: {text}");
             std::fs::write(phenopackets.path().join(format!("{cases:05}.json")), &exported).unwrap();
             // Into one bundle at the end, each under a pseudonym of its own.

@@ -368,13 +368,13 @@ impl Inputs {
                 zip::ZipArchive::new(file).map_err(|e| FormatError::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?;
             let mut inputs = Vec::new();
             for index in 0..archive.len() {
-                let mut entry =
+                let entry =
                     archive.by_index(index).map_err(|e| FormatError::Io { path: path.to_path_buf(), source: std::io::Error::other(e) })?;
                 let name = entry.name().map(|name| name.to_string()).unwrap_or_default();
                 if entry.is_file() && name.ends_with(".json") {
-                    let mut text = String::new();
-                    entry.read_to_string(&mut text).map_err(io)?;
-                    inputs.push((path.join(name), text));
+                    let entry_path = path.join(name);
+                    let text = zip_entry_text(entry).map_err(|source| FormatError::Io { path: entry_path.clone(), source })?;
+                    inputs.push((entry_path, text));
                 }
             }
             inputs.sort_by(|a, b| a.0.cmp(&b.0));
@@ -416,6 +416,26 @@ impl Inputs {
             Ok(f(text))
         })
     }
+}
+
+/// The most a zip entry may hold once uncompressed: a thousand times the largest file of the
+/// phenopacket-store, room for a Cohort of thousands. A zip says how large its entries are, but a
+/// crafted one may unpack gigabytes from a few kilobytes, and the entries of a zip are held in
+/// memory: past this, the reading stops.
+pub const LARGEST_ZIP_ENTRY_BYTES: u64 = 64 << 20;
+
+/// The text of a zip entry, read to at most [`LARGEST_ZIP_ENTRY_BYTES`].
+fn zip_entry_text(entry: impl Read) -> Result<String, std::io::Error> {
+    let mut bytes = Vec::new();
+    entry.take(LARGEST_ZIP_ENTRY_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > LARGEST_ZIP_ENTRY_BYTES {
+        let message = format!(
+            "it unpacks to more than {} MiB, far more than any phenopacket; it was not read (a damaged or crafted zip?)",
+            LARGEST_ZIP_ENTRY_BYTES >> 20
+        );
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, message));
+    }
+    String::from_utf8(bytes).map_err(|error| not_utf8(error.as_bytes(), error.utf8_error()))
 }
 
 /// Why a file's bytes are not text, for people: where the first wrong byte is (its line) and

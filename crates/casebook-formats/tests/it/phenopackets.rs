@@ -369,6 +369,63 @@ fn a_file_that_is_not_utf8_text_is_named_with_the_reason() {
     assert!(check.to_string().contains("17.json") && check.to_string().contains("not UTF-8"), "{check}");
 }
 
+/// A zip of `entries` (name, bytes), stored without compression.
+fn zip_of(path: &std::path::Path, entries: &[(&str, &[u8])]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored).large_file(true);
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn a_zip_entry_that_is_not_utf8_text_is_named_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read(repository().join("../shared/data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    let at = example.windows(16).position(|window| window == b"Thrombocytopenia").unwrap();
+    let mut latin1 = example.clone();
+    latin1[at] = 0xe9;
+    let archive = dir.path().join("cases.zip");
+    zip_of(&archive, &[("00.json", &example), ("17.json", &latin1)]);
+    let Err(FormatError::Io { path, source }) = PhenopacketInputs::list(&archive) else { panic!("the zip must be refused") };
+    assert_eq!(path, archive.join("17.json"), "the entry is named");
+    let line = 1 + example[..at].iter().filter(|&&byte| byte == b'\n').count();
+    assert!(source.to_string().starts_with(&format!("it is not UTF-8 text: line {line} has the byte 0xE9")), "{source}");
+}
+
+#[test]
+fn a_zip_entry_is_read_up_to_a_bound() {
+    // A crafted zip unpacks gigabytes from kilobytes; the entries are held in memory, so an entry
+    // past the bound is refused, naming it, and one at the bound is read.
+    let dir = tempfile::tempdir().unwrap();
+    let bound = casebook_formats::phenopacket::files::LARGEST_ZIP_ENTRY_BYTES as usize;
+    let example = std::fs::read(repository().join("../shared/data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    let padded = |size: usize| {
+        let mut bytes = example.clone();
+        bytes.resize(size, b' ');
+        bytes
+    };
+    let archive = dir.path().join("cases.zip");
+    zip_of(&archive, &[("at-the-bound.json", &padded(bound))]);
+    let inputs = PhenopacketInputs::list(&archive).expect("an entry at the bound is read");
+    let mut patients = 0;
+    let folder = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap();
+    stream_phenopackets(&inputs, &folder.study, &Slug::parse("center", "IT1").unwrap(), &Hpo::embedded, &mut |_, _| {}, &mut |_| {
+        patients += 1;
+        true
+    })
+    .unwrap();
+    assert_eq!(patients, 1);
+
+    zip_of(&archive, &[("00.json", &example), ("past-the-bound.json", &padded(bound + 1))]);
+    let Err(FormatError::Io { path, source }) = PhenopacketInputs::list(&archive) else { panic!("the zip must be refused") };
+    assert_eq!(path, archive.join("past-the-bound.json"));
+    assert!(source.to_string().starts_with("it unpacks to more than 64 MiB"), "{source}");
+}
+
 #[test]
 fn the_files_under_a_folder_come_in_the_order_of_their_paths() {
     // Path order compares folder and file names one by one: `a/` comes before `a-b.json`,

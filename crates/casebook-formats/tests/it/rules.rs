@@ -50,6 +50,24 @@ fn each_rule_fires_on_its_own_case_and_names_itself() {
             ),
             &[(Level::Error, "feature-observed-and-excluded")],
         ),
+        (
+            "an onset age and a course end past the age at the last follow-up, given as an age",
+            patient_json(r#", "dose": {"value": 30.0, "unit": "mg"}, "end": "2023-01""#, r#", "symptomOnsetAgeMonths": 90"#)
+                .replace(r#""lastFollowUp": "2022-01""#, r#""lastFollowUpAgeMonths": 80"#),
+            &[(Level::Warning, "age-after-last-follow-up"), (Level::Warning, "age-after-last-follow-up")],
+        ),
+        (
+            "a feature's onset age past the last follow-up, a date 82 months after birth",
+            patient_json(r#", "dose": {"value": 30.0, "unit": "mg"}"#, "")
+                .replace(r#""label": "Eczematoid dermatitis" }"#, r#""label": "Eczematoid dermatitis", "onset": { "ageMonths": 83 } }"#),
+            &[(Level::Warning, "age-after-last-follow-up")],
+        ),
+        (
+            "ages within the follow-up",
+            patient_json(r#", "dose": {"value": 30.0, "unit": "mg"}"#, r#", "symptomOnsetAgeMonths": 9"#)
+                .replace(r#""label": "Eczematoid dermatitis" }"#, r#""label": "Eczematoid dermatitis", "onset": { "ageMonths": 82 } }"#),
+            &[],
+        ),
         ("a switch to a course that does not exist", patient_json(r#", "dose": {"value": 30.0, "unit": "mg"}, "termination": "switched", "switchedTo": "C9""#, ""), &[(Level::Error, "unknown-course")]),
     ];
     for (case, json, expected) in cases {
@@ -72,4 +90,25 @@ fn the_dose_warning_says_the_numbers_and_its_source() {
 fn a_center_outside_the_study_is_an_error() {
     let json = patient_json(r#", "dose": {"value": 30.0, "unit": "mg"}"#, "").replace(r#""center": "A""#, r#""center": "Z""#);
     assert_eq!(rules_found(&json), vec![(Level::Error, "unknown-center".to_string())]);
+}
+
+#[test]
+fn an_age_past_the_last_follow_up_names_its_place_and_both_ages() {
+    let json = patient_json(r#", "dose": {"value": 30.0, "unit": "mg"}, "end": "2023-01""#, r#", "symptomOnsetAgeMonths": 90"#)
+        .replace(r#""lastFollowUp": "2022-01""#, r#""lastFollowUpAgeMonths": 80"#);
+    let patient = parse_patient_json(&json).unwrap();
+    let found: Vec<(String, String)> = check_patient(&patient, &study()).into_iter().map(|d| (d.path, d.message)).collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "symptomOnsetAgeMonths".to_string(),
+                "an age of 7 years 6 months is past the age at the last follow-up, 6 years 8 months".to_string()
+            ),
+            (
+                "courses[0].end".to_string(),
+                "an age of 7 years 10 months is past the age at the last follow-up, 6 years 8 months".to_string()
+            ),
+        ]
+    );
 }

@@ -148,7 +148,7 @@ describe("the registry by keyboard alone", () => {
     await shoot(page, "keyboard-patient-edit-link");
     await pressAndWait(page, "Enter");
     assert.equal(await page.locator("h1").innerText(), "Edit WAS-GB1-02");
-    const presses = await tabUntil(page, (f) => f.id === "f-lastFollowUp", "the Last follow up field");
+    const presses = await tabUntil(page, (f) => f.id === "f-lastFollowUp", "the Last follow-up field");
     assert.ok(presses < 40, `the first fields come early in the tab order (${presses} presses)`);
     await page.keyboard.press("ControlOrMeta+A");
     await page.keyboard.type("2024-12");
@@ -181,7 +181,7 @@ describe("the registry by keyboard alone", () => {
     assert.equal(await recordValue(page, "$.notes"), "Seen in clinic in December 2024.");
     assert.equal(await recordValue(page, "$.diagnoses[1].id"), null, "the removed diagnosis was not saved");
     assert.match(await recordValue(page, "$.diagnoses[0].id"), /^MONDO:/, "the first diagnosis is still there");
-    t.diagnostic(`${toNotes} Tab presses from the Last follow up field to Notes in the edit form of WAS-GB1-02`);
+    t.diagnostic(`${toNotes} Tab presses from the Last follow-up field to Notes in the edit form of WAS-GB1-02`);
     assert.deepEqual(problems, []);
   });
 
@@ -193,7 +193,7 @@ describe("the registry by keyboard alone", () => {
     const diagnoses = await page.locator("#f-diagnoses > fieldset.item").count();
     assert.ok(diagnoses >= 1, "WAS-GB1-01 has a diagnosis, so the form starts with Remove buttons");
     await tabUntil(page, (f) => f.id === "f-pseudonym", "the Pseudonym field");
-    await tabUntil(page, (f) => f.id === "f-lastFollowUp", "the Last follow up field");
+    await tabUntil(page, (f) => f.id === "f-lastFollowUp", "the Last follow-up field");
     await page.keyboard.press("ControlOrMeta+A");
     await page.keyboard.type("2024-10-01");
     const response = await pressAndWait(page, "Enter");

@@ -710,6 +710,7 @@ pub(crate) fn label_for(name: &str) -> String {
         ("cd34PerKgMillions", "CD34+ cells (millions per kg)"),
         ("kg", "Weight (kg)"),
         ("ageMonths", "Age (months)"),
+        ("lastFollowUp", "Last follow-up"),
         ("symptomOnsetAgeMonths", "Symptom onset: age (months)"),
         ("lastFollowUpAgeMonths", "Last follow-up: age (months)"),
         ("percentDonor", "Donor cells (%)"),

@@ -43,6 +43,9 @@ pub struct Mapped {
     pub warnings: Vec<Diagnostic>,
     /// Which element of the phenopacket each element of the record's lists was read from.
     origins: Vec<Origin>,
+    /// Which field of the phenopacket a field of the record was read from, when that is not the
+    /// same name in another place: `symptomOnsetAgeMonths` from `diseases[0].onset`.
+    field_origins: Vec<(&'static str, String)>,
 }
 
 /// An element of one of the record's lists (`courses[2]`) and the element of the phenopacket it
@@ -57,12 +60,15 @@ struct Origin {
 
 impl Mapped {
     /// A finding of Casebook's rules on the record, made a finding on the file: at the element
-    /// the record's element was read from (`courses[0].dose` → `medicalActions[1]`), or at no
-    /// place when the record was not read element by element (a Casebook export's own record);
-    /// the record's path is added to the message, as the file has no such field.
+    /// the record's element was read from (`courses[0].dose` → `medicalActions[1]`) or the field
+    /// a field was (`symptomOnset` → `diseases[0].onset`), or at no place when the record was
+    /// not read from the file's fields (a Casebook export's own record); the record's path is
+    /// added to the message, as the file has no such field.
     pub fn finding_in_file(&self, mut diagnostic: Diagnostic) -> Diagnostic {
         let in_record = std::mem::take(&mut diagnostic.path);
-        if let Some(origin) = self.origins.iter().find(|origin| {
+        if let Some((_, in_file)) = self.field_origins.iter().find(|(field, _)| *field == in_record) {
+            diagnostic.path = in_file.clone();
+        } else if let Some(origin) = self.origins.iter().find(|origin| {
             let element = in_record.strip_prefix(origin.record_list).and_then(|rest| rest.strip_prefix('['));
             element.and_then(|rest| rest.split_once(']')).is_some_and(|(index, _)| index.parse() == Ok(origin.record_index))
         }) {
@@ -161,12 +167,12 @@ pub fn phenopacket_to_patient(document: &Value, study: &Study, center: &Slug) ->
 pub fn map_phenopacket(phenopacket: &Phenopacket, study: &Study, center: &Slug) -> Result<Mapped, Vec<Diagnostic>> {
     if let Some(record) = casebook_record(phenopacket) {
         let record = EncodedRecord::new(parse_patient_json(record)?);
-        return Ok(Mapped { record, kept_verbatim: Vec::new(), warnings: Vec::new(), origins: Vec::new() });
+        return Ok(Mapped { record, kept_verbatim: Vec::new(), warnings: Vec::new(), origins: Vec::new(), field_origins: Vec::new() });
     }
-    let mut map = Mapper { kept: Vec::new(), warnings: Vec::new(), origins: Vec::new() };
+    let mut map = Mapper { kept: Vec::new(), warnings: Vec::new(), origins: Vec::new(), field_origins: Vec::new() };
     let patient = map.patient(phenopacket, study, center)?;
     let record = EncodedRecord::with_source_document(patient, PHENOPACKET_FORMAT, phenopacket.to_compact_json());
-    Ok(Mapped { record, kept_verbatim: map.kept, warnings: map.warnings, origins: map.origins })
+    Ok(Mapped { record, kept_verbatim: map.kept, warnings: map.warnings, origins: map.origins, field_origins: map.field_origins })
 }
 
 /// The Casebook record a Casebook export put into `metaData.externalReferences`.
@@ -182,6 +188,7 @@ struct Mapper {
     kept: Vec<String>,
     warnings: Vec<Diagnostic>,
     origins: Vec<Origin>,
+    field_origins: Vec<(&'static str, String)>,
 }
 
 impl Mapper {
@@ -284,7 +291,13 @@ impl Mapper {
         for (diagnosis, onset) in onsets.into_iter().enumerate() {
             let Some((element, path)) = onset else { continue };
             if Some(diagnosis) == index {
+                let in_file = path.trim_start_matches("$.").to_string();
                 patient.symptom_onset = self.time_point(Some(element), || path);
+                match patient.symptom_onset {
+                    Some(TimePoint::Date(_)) => self.field_origins.push(("symptomOnset", in_file)),
+                    Some(TimePoint::Age(_)) => self.field_origins.push(("symptomOnsetAgeMonths", in_file)),
+                    None => {}
+                }
             } else {
                 self.keep(path);
             }

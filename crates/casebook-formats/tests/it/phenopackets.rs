@@ -167,6 +167,23 @@ fn ages_of_onset_and_of_last_follow_up_travel_as_phenopacket_ages() {
 }
 
 #[test]
+fn a_finding_on_the_symptom_onset_is_placed_at_its_disease_onset_in_the_file() {
+    // Seen last at P6Y2M (the example's time at the last encounter), the disease begun at P7Y.
+    let text = std::fs::read_to_string(repository().join("../shared/data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
+    let mut document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    document["diseases"][0]["onset"] = serde_json::json!({ "age": { "iso8601duration": "P7Y" } });
+    let mut study = read_study_folder(&repository().join("studies/was-anti-il1")).unwrap().study;
+    study.disease = None;
+    let mapped = phenopacket_to_patient(&document, &study, &Slug::parse("center", "IT1").unwrap()).unwrap();
+    let checked = casebook_domain::check::check_patient(mapped.record.patient(), &study);
+    let late = checked.into_iter().find(|d| d.rule == "age-after-last-follow-up").expect("the onset is past the last follow-up");
+    assert_eq!(late.path, "symptomOnsetAgeMonths");
+    let on_file = mapped.finding_in_file(late);
+    assert_eq!(on_file.path, "diseases[0].onset");
+    assert!(on_file.message.ends_with("(symptomOnsetAgeMonths of the Casebook record)"), "{}", on_file.message);
+}
+
+#[test]
 fn onsets_a_record_cannot_hold_are_kept_verbatim() {
     let text = std::fs::read_to_string(repository().join("../shared/data/phenopacket-examples/was-anakinra-hsct.json")).unwrap();
     let mut document: serde_json::Value = serde_json::from_str(&text).unwrap();
